@@ -1,0 +1,24 @@
+package io.triagebot.probe;
+
+/**
+ * Runs the generated collector script on one target and hands back what it printed.
+ *
+ * <p>The collector core knows nothing of how a target is reached: the local machine runs the script
+ * through {@code /bin/sh}, a remote one through a single SSH exec. Every implementation starts the
+ * script with {@link CollectorCommand#SHELL_COMMAND} and feeds the script on standard input.
+ */
+public interface ScriptRunner {
+
+    /**
+     * Runs {@code script} and returns its output.
+     *
+     * <p>Never blocks past {@link RunLimits#deadline()}: when the deadline passes, the runner stops
+     * reading, ends the remote or local process, and returns what arrived so far with
+     * {@link RunOutput#deadlineReached()} set. Output past {@link RunLimits#maxOutputBytes()} is
+     * discarded and flagged with {@link RunOutput#outputCapped()}.
+     *
+     * @throws TargetException when the target cannot be reached at all (DNS, refused, timeout,
+     *     authentication, host key); partial output is never an exception
+     */
+    RunOutput run(String script, RunLimits limits) throws TargetException;
+}
