@@ -1,0 +1,92 @@
+package io.triagebot.probe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the catalog on one target through a {@link ScriptRunner} and returns what it read. */
+public final class Collector {
+
+    /** Time the script keeps for itself to finish printing after its own watchdog would fire. */
+    private static final Duration WATCHDOG_MARGIN = Duration.ofMillis(500);
+
+    private final ProbeCatalog catalog;
+    private final CollectorScript script;
+
+    public Collector(ProbeCatalog catalog) {
+        this.catalog = catalog;
+        this.script = new CollectorScript(catalog);
+    }
+
+    public ProbeCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * Collects one snapshot. Partial results (deadline, cap, failed probes) are a snapshot with notes and
+     * unavailable probes, never an exception.
+     *
+     * @throws TargetException only when the target could not be reached at all
+     */
+    public RawSnapshot collect(String target, ScriptRunner runner, CollectorSettings settings) throws TargetException {
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        String nonce = CollectorScript.newNonce();
+        Duration selfDestruct = settings.deadline().minus(WATCHDOG_MARGIN);
+        String text = script.generate(nonce, settings.window(), selfDestruct);
+        RunOutput run = runner.run(text, new RunLimits(settings.deadline(), settings.maxOutputBytes()));
+        CollectorOutput output = CollectorOutputParser.parse(run.stdout(), nonce);
+        Map<String, ProbeReading> readings = new ProbeReadingAssembler(catalog).assemble(output);
+        double uptime1 = uptime(output.sample(1));
+        double uptime2 = uptime(output.sample(2));
+        double window = uptime2 > uptime1 ? uptime2 - uptime1 : Double.NaN;
+        return new RawSnapshot(target, started, uptime1, window, readings, notes(run, output, settings),
+                Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private static List<String> notes(RunOutput run, CollectorOutput output, CollectorSettings settings) {
+        List<String> notes = new ArrayList<>();
+        if (run.deadlineReached()) {
+            notes.add("the collector did not finish within the " + settings.deadline().toMillis() / 1000.0
+                    + " s deadline; results are partial");
+        }
+        if (run.outputCapped()) {
+            notes.add("output passed the " + settings.maxOutputBytes() / 1024 + " KiB cap and was cut");
+        }
+        if (!output.finished() && !run.deadlineReached() && !run.outputCapped()) {
+            String err = run.stderr() == null ? "" : run.stderr().strip();
+            notes.add("the collector stopped early (exit " + run.exitCode() + ")"
+                    + (err.isEmpty() ? "" : ": " + lastLine(err)));
+        }
+        if (output.samples().isEmpty() && !run.deadlineReached()) {
+            notes.add("no probe output at all: is /bin/sh a POSIX shell on the target?");
+        }
+        if (output.linesCut() > 0) {
+            notes.add(output.linesCut() + " over-long lines were shortened");
+        }
+        return notes;
+    }
+
+    private static double uptime(CollectorOutput.Sample sample) {
+        if (sample == null) {
+            return Double.NaN;
+        }
+        CollectorOutput.FileRead read = sample.files().get("/proc/uptime");
+        if (read == null || read.lines().isEmpty()) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(read.lines().get(0).trim().split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static String lastLine(String s) {
+        String[] lines = s.split("\n");
+        String last = lines[lines.length - 1];
+        return last.length() > 300 ? last.substring(0, 300) : last;
+    }
+}

@@ -1,0 +1,120 @@
+package io.triagebot.probe;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the collector on the machine triagebot runs on, through /bin/sh: the target {@code local}. */
+public final class LocalScriptRunner implements ScriptRunner {
+
+    private static final int STDERR_CAP = 8 * 1024;
+
+    @Override
+    public RunOutput run(String script, RunLimits limits) throws TargetException {
+        long deadline = System.nanoTime() + limits.deadline().toNanos();
+        Process process;
+        try {
+            process = new ProcessBuilder("/bin/sh", "-c", CollectorCommand.WRAPPER).start();
+        } catch (IOException e) {
+            throw new TargetException(TargetException.Kind.TRANSPORT, HostName.LOCAL,
+                    "local: cannot start /bin/sh: " + e.getMessage(), e);
+        }
+        BoundedCapture out = new BoundedCapture(process.getInputStream(), limits.maxOutputBytes());
+        BoundedCapture err = new BoundedCapture(process.getErrorStream(), STDERR_CAP);
+        Thread outThread = daemon(out, "collector-stdout");
+        Thread errThread = daemon(err, "collector-stderr");
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write(script.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // The shell died before reading its script; what it printed tells why.
+        }
+        boolean finished;
+        try {
+            // stdout ends at the script's exit or at the cap, whichever comes first.
+            finished = waitQuietly(outThread, deadline) && !out.capped()
+                    && process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            finished = false;
+        }
+        if (!finished || out.capped()) {
+            // The script's watchdog cannot kill children outside its process group here; we can.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        joinBriefly(outThread);
+        joinBriefly(errThread);
+        int exit = finished ? process.exitValue() : -1;
+        return new RunOutput(out.bytes(), exit, !finished && !out.capped(), out.capped(), err.text());
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static boolean waitQuietly(Thread t, long deadline) throws InterruptedException {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        return !t.isAlive();
+    }
+
+    private static void joinBriefly(Thread t) {
+        try {
+            t.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Copies a stream into memory up to a cap and then stops, remembering it was capped. */
+    static final class BoundedCapture implements Runnable {
+        private final InputStream in;
+        private final int cap;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private volatile boolean capped;
+
+        BoundedCapture(InputStream in, int cap) {
+            this.in = in;
+            this.cap = cap;
+        }
+
+        @Override
+        public void run() {
+            byte[] chunk = new byte[16 * 1024];
+            try (in) {
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    synchronized (buffer) {
+                        int room = cap - buffer.size();
+                        buffer.write(chunk, 0, Math.min(room, n));
+                        if (n > room) {
+                            capped = true;
+                            return;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // The process was destroyed mid-read: keep what arrived.
+            }
+        }
+
+        boolean capped() {
+            return capped;
+        }
+
+        byte[] bytes() {
+            synchronized (buffer) {
+                return buffer.toByteArray();
+            }
+        }
+
+        String text() {
+            return new String(bytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
