@@ -31,19 +31,29 @@ public final class Collector {
      * @throws TargetException only when the target could not be reached at all
      */
     public RawSnapshot collect(String target, ScriptRunner runner, CollectorSettings settings) throws TargetException {
+        return assemble(target, run(runner, settings), settings);
+    }
+
+    /** Runs the script and returns its raw stream; {@link #assemble} turns it into a snapshot. */
+    public CollectorRun run(ScriptRunner runner, CollectorSettings settings) throws TargetException {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
         String nonce = CollectorScript.newNonce();
         Duration selfDestruct = settings.deadline().minus(WATCHDOG_MARGIN);
         String text = script.generate(nonce, settings.window(), selfDestruct);
-        RunOutput run = runner.run(text, new RunLimits(settings.deadline(), settings.maxOutputBytes()));
-        CollectorOutput output = CollectorOutputParser.parse(run.stdout(), nonce);
+        RunOutput output = runner.run(text, new RunLimits(settings.deadline(), settings.maxOutputBytes()));
+        return new CollectorRun(nonce, output, started, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    /** Parses a raw stream, live or replayed from a fixture, against this collector's catalog. */
+    public RawSnapshot assemble(String target, CollectorRun run, CollectorSettings settings) {
+        CollectorOutput output = CollectorOutputParser.parse(run.output().stdout(), run.nonce());
         Map<String, ProbeReading> readings = new ProbeReadingAssembler(catalog).assemble(output);
         double uptime1 = uptime(output.sample(1));
         double uptime2 = uptime(output.sample(2));
         double window = uptime2 > uptime1 ? uptime2 - uptime1 : Double.NaN;
-        return new RawSnapshot(target, started, uptime1, window, readings, notes(run, output, settings),
-                Duration.ofNanos(System.nanoTime() - startNanos));
+        return new RawSnapshot(target, run.started(), uptime1, window, readings, notes(run.output(), output, settings),
+                run.elapsed());
     }
 
     private static List<String> notes(RunOutput run, CollectorOutput output, CollectorSettings settings) {

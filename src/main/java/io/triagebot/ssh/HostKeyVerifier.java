@@ -75,6 +75,12 @@ final class HostKeyVerifier implements HostKeyRepository {
     @Override
     public int check(String host, byte[] key) {
         int verdict = known.check(host, key);
+        if (verdict == CHANGED && onlyPortlessEntriesApply(host)) {
+            // JSch falls back from "[h]:2222" to plain "h" entries, which belong to port 22. A
+            // different server on another port of the same machine is unknown, not an impostor
+            // (OpenSSH agrees), so it must not raise the man-in-the-middle alarm.
+            verdict = NOT_INCLUDED;
+        }
         presented = new Presented(host, keyType(key), fingerprint(key), verdict);
         if (verdict == OK) {
             return OK;
@@ -90,6 +96,16 @@ final class HostKeyVerifier implements HostKeyRepository {
                 yield verdict;
             }
         };
+    }
+
+    /** True for {@code [h]:port} when known_hosts has no entry for that exact form, only for {@code h}. */
+    private boolean onlyPortlessEntriesApply(String host) {
+        int close = host.indexOf("]:");
+        if (!host.startsWith("[") || close < 2) {
+            return false;
+        }
+        // getHostKey("[h]:p") returns the exact entries plus the fallback ones for "h".
+        return known.getHostKey(host, null).length == known.getHostKey(host.substring(1, close), null).length;
     }
 
     private void remember(String host, byte[] key) {

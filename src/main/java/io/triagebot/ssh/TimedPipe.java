@@ -53,7 +53,8 @@ final class TimedPipe {
             return 0;
         }
         long started = System.nanoTime();
-        while (size == 0) {
+        while (size == 0 || readerClosed) {
+            // A closed writer is end-of-stream after the buffered bytes; a closed reader is the end now.
             if (writerClosed || readerClosed) {
                 return -1;
             }

@@ -1,0 +1,220 @@
+package io.triagebot.ssh;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Session;
+import io.triagebot.probe.CollectorCommand;
+import io.triagebot.probe.RunLimits;
+import io.triagebot.probe.RunOutput;
+import io.triagebot.probe.ScriptRunner;
+import io.triagebot.probe.TargetException;
+import io.triagebot.probe.TargetException.Kind;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs the collector on one host over SSH: one session per hop (jump hosts first), one exec
+ * channel on the target running {@link CollectorCommand#SHELL_COMMAND}, the script on stdin.
+ *
+ * <p>Everything a run opens belongs to that run and is closed before {@link #run} returns, so one
+ * runner may serve several runs, concurrently too. Nothing here touches JSch's static configuration.
+ */
+public final class SshScriptRunner implements ScriptRunner {
+
+    /** A logger without state; JSch only calls it. */
+    private static final QuietJschLogger JSCH_LOGGER = new QuietJschLogger();
+    /** Once output has ended, the exit status and close follow within a round trip. */
+    private static final long POLL_AFTER_EOF_MILLIS = 10;
+    private static final long POLL_MILLIS = 200;
+
+    private final String alias;
+    private final List<SshHostConfig> route;
+    private final Map<String, String> environment;
+
+    /**
+     * @param alias the host name as typed, prefixed to every error
+     * @param route the hops in connection order: jump hosts first, the target last
+     * @param environment where {@code SSH_AUTH_SOCK} (and {@code $VAR} IdentityAgent values) come from
+     */
+    SshScriptRunner(String alias, List<SshHostConfig> route, Map<String, String> environment) {
+        if (route.isEmpty()) {
+            throw new IllegalArgumentException("route must contain at least the target");
+        }
+        this.alias = Objects.requireNonNull(alias, "alias");
+        this.route = List.copyOf(route);
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The name this runner was created for. */
+    public String alias() {
+        return alias;
+    }
+
+    /** The hops in connection order; the last one is the target. */
+    public List<SshHostConfig> route() {
+        return route;
+    }
+
+    @Override
+    public RunOutput run(String script, RunLimits limits) throws TargetException {
+        Objects.requireNonNull(script, "script");
+        Objects.requireNonNull(limits, "limits");
+        Deadline deadline = Deadline.after(limits.deadline());
+        OpenSessions open = new OpenSessions();
+        ChannelExec exec = null;
+        try (Watchdog watchdog = Watchdog.start(deadline, open::closeAll, "triagebot-ssh-deadline " + alias)) {
+            Session target = connectRoute(open, deadline, watchdog, limits.deadline());
+            ExecOutput output = new ExecOutput(limits.maxOutputBytes());
+            try {
+                exec = (ChannelExec) target.openChannel("exec");
+                exec.setCommand(CollectorCommand.SHELL_COMMAND);
+                exec.setInputStream(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+                exec.setOutputStream(output.stdoutSink());
+                exec.setErrStream(output.stderrSink());
+                exec.connect(deadline.boundedMillis(limits.deadline()));
+            } catch (JSchException e) {
+                if (watchdog.fired() || deadline.passed()) {
+                    return new RunOutput(output.stdout(), -1, true, output.capped(), output.stderrTail());
+                }
+                throw new TargetException(Kind.TRANSPORT, alias, alias + ": connected, but could not start the"
+                        + " collector: " + SshFailures.oneLine(e.getMessage()), e);
+            }
+            // From here on the read loop enforces the deadline itself; the watchdog would only race it.
+            watchdog.disarm();
+            return collect(exec, output, deadline, watchdog);
+        } finally {
+            if (exec != null) {
+                exec.disconnect();
+            }
+            open.closeAll();
+        }
+    }
+
+    private RunOutput collect(ChannelExec exec, ExecOutput output, Deadline deadline, Watchdog watchdog) {
+        boolean finished = false;
+        boolean deadlineReached = false;
+        while (true) {
+            if (exec.isClosed()) {
+                finished = !watchdog.fired();
+                deadlineReached = watchdog.fired();
+                break;
+            }
+            if (output.capped()) {
+                break; // stop reading; the finally block disconnects, which ends the remote command
+            }
+            if (deadline.passed()) {
+                deadlineReached = true;
+                break;
+            }
+            try {
+                output.await(Math.min(deadline.remainingMillis(),
+                        output.stdoutEnded() ? POLL_AFTER_EOF_MILLIS : POLL_MILLIS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                deadlineReached = true; // asked to stop early: hand back what we have, flagged partial
+                break;
+            }
+        }
+        int exitCode = finished ? exec.getExitStatus() : -1;
+        return new RunOutput(output.stdout(), exitCode, deadlineReached, output.capped(), output.stderrTail());
+    }
+
+    /** Connects every hop in order, each through the previous one; returns the target's session. */
+    private Session connectRoute(OpenSessions open, Deadline deadline, Watchdog watchdog, Duration runDeadline)
+            throws TargetException {
+        Session previous = null;
+        SshHostConfig previousConfig = null;
+        for (int i = 0; i < route.size(); i++) {
+            SshHostConfig hop = route.get(i);
+            boolean isTarget = i == route.size() - 1;
+            SshFailures.Hop context = new SshFailures.Hop(alias, hop, previousConfig, isTarget, null, null);
+            if (deadline.passed()) {
+                throw SshFailures.connectFailed(new JSchException("deadline passed"), context, true, runDeadline);
+            }
+            JSch jsch = new JSch();
+            jsch.setInstanceLogger(JSCH_LOGGER);
+            HostKeyVerifier hostKeys = loadHostKeys(jsch, hop, context);
+            OfferedIdentities identities = loadIdentities(jsch, hop, context);
+            context = new SshFailures.Hop(alias, hop, previousConfig, isTarget, hostKeys, identities);
+            Session session;
+            JumpProxy proxy = null;
+            try {
+                session = jsch.getSession(hop.user(), hop.hostName(), hop.port());
+            } catch (JSchException e) {
+                throw new TargetException(Kind.CONFIG, alias, context.prefix() + "unusable host settings: "
+                        + SshFailures.oneLine(e.getMessage()), e);
+            }
+            session.setHostKeyRepository(hostKeys);
+            session.setIdentityRepository(identities);
+            // JSch's own check stays at "yes": HostKeyVerifier already folded accept-new and no into
+            // its verdict, so anything JSch still rejects must be refused.
+            session.setConfig("StrictHostKeyChecking", "yes");
+            session.setConfig("HashKnownHosts", "no");
+            session.setConfig("PreferredAuthentications", "publickey");
+            session.setDaemonThread(true);
+            if (previous == null) {
+                session.setSocketFactory(new BoundedSocketFactory(hop.connectTimeout(), deadline, open));
+            } else {
+                proxy = new JumpProxy(previous);
+                session.setProxy(proxy);
+            }
+            open.track(session);
+            try {
+                session.connect(deadline.boundedMillis(hop.connectTimeout()));
+            } catch (JSchException e) {
+                throw SshFailures.connectFailed(e, context, watchdog.fired(), runDeadline);
+            }
+            if (proxy != null) {
+                proxy.handshakeDone();
+            }
+            previous = session;
+            previousConfig = hop;
+        }
+        return previous;
+    }
+
+    private HostKeyVerifier loadHostKeys(JSch jsch, SshHostConfig hop, SshFailures.Hop context)
+            throws TargetException {
+        try {
+            return HostKeyVerifier.load(jsch, hop.knownHostsFiles(), hop.strictHostKeyChecking());
+        } catch (IOException | JSchException e) {
+            throw new TargetException(Kind.CONFIG, alias, context.prefix() + "cannot read known_hosts "
+                    + hop.knownHostsFiles() + ": " + SshFailures.oneLine(e.toString()), e);
+        }
+    }
+
+    private OfferedIdentities loadIdentities(JSch jsch, SshHostConfig hop, SshFailures.Hop context)
+            throws TargetException {
+        try {
+            return OfferedIdentities.load(jsch, hop, agentSocket(hop));
+        } catch (OfferedIdentities.UnusableKeyException e) {
+            throw new TargetException(Kind.CONFIG, alias, context.prefix() + e.getMessage(), e);
+        }
+    }
+
+    /** The agent socket for a hop per its IdentityAgent, or null for none. */
+    private String agentSocket(SshHostConfig hop) {
+        String agent = hop.identityAgent();
+        if (agent.equals(SshHostConfig.AGENT_NONE)) {
+            return null;
+        }
+        if (agent.equals(SshHostConfig.AGENT_FROM_ENV)) {
+            return environment.get("SSH_AUTH_SOCK");
+        }
+        if (agent.startsWith("$")) {
+            return environment.get(agent.substring(1));
+        }
+        return agent;
+    }
+
+    @Override
+    public String toString() {
+        return "SshScriptRunner[" + alias + " via " + route.stream().map(SshHostConfig::endpoint).toList() + "]";
+    }
+}

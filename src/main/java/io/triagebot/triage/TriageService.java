@@ -1,0 +1,96 @@
+package io.triagebot.triage;
+
+import io.triagebot.analysis.Analyzer;
+import io.triagebot.analysis.Report;
+import io.triagebot.probe.Collector;
+import io.triagebot.probe.CollectorRun;
+import io.triagebot.probe.CollectorSettings;
+import io.triagebot.probe.HostName;
+import io.triagebot.probe.LocalScriptRunner;
+import io.triagebot.probe.RawSnapshot;
+import io.triagebot.probe.ScriptRunner;
+import io.triagebot.probe.TargetConnector;
+import io.triagebot.probe.TargetException;
+import io.triagebot.snapshot.SnapshotReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The core use case: host name in, report out. Adapters (terminal, Slack) call this; it never throws
+ * for a host that cannot be reached, it returns a {@link TriageOutcome.Failed} for it, so one bad host
+ * never sinks the others.
+ */
+public final class TriageService {
+
+    private final Collector collector;
+    private final Analyzer analyzer;
+    private final TargetConnector remote;
+    private final CollectorSettings settings;
+
+    /**
+     * @param remote how to reach hosts other than {@code local}; null when only local triage is possible
+     */
+    public TriageService(Collector collector, Analyzer analyzer, TargetConnector remote, CollectorSettings settings) {
+        this.collector = collector;
+        this.analyzer = analyzer;
+        this.remote = remote;
+        this.settings = settings;
+    }
+
+    public TriageOutcome triage(HostName host) {
+        try {
+            ScriptRunner runner = host.isLocal() ? new LocalScriptRunner() : connector(host).runnerFor(host);
+            CollectorRun run = collector.run(runner, settings);
+            RawSnapshot raw = collector.assemble(host.value(), run, settings);
+            Report report = analyzer.analyze(SnapshotReader.read(raw));
+            return new TriageOutcome.Reported(host.value(), report, run);
+        } catch (TargetException e) {
+            return new TriageOutcome.Failed(host.value(), e.kind(), e.getMessage());
+        }
+    }
+
+    /** Triage several hosts, at most {@code parallelism} at a time; outcomes in the order asked. */
+    public List<TriageOutcome> triageAll(List<HostName> hosts, int parallelism) {
+        if (hosts.size() == 1) {
+            return List.of(triage(hosts.get(0)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, hosts.size())));
+        try {
+            List<Future<TriageOutcome>> futures = new ArrayList<>();
+            for (HostName h : hosts) {
+                futures.add(pool.submit(() -> triage(h)));
+            }
+            List<TriageOutcome> out = new ArrayList<>();
+            for (int i = 0; i < hosts.size(); i++) {
+                out.add(await(futures.get(i), hosts.get(i)));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static TriageOutcome await(Future<TriageOutcome> f, HostName host) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            return new TriageOutcome.Failed(host.value(), TargetException.Kind.TRANSPORT,
+                    host + ": triage failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new TriageOutcome.Failed(host.value(), TargetException.Kind.TRANSPORT, host + ": interrupted");
+        }
+    }
+
+    private TargetConnector connector(HostName host) throws TargetException {
+        if (remote == null) {
+            throw new TargetException(TargetException.Kind.CONFIG, host.value(),
+                    host + ": no SSH configuration available for remote hosts");
+        }
+        return remote;
+    }
+}
