@@ -58,14 +58,14 @@ public final class Collector {
 
     private static List<String> notes(RunOutput run, CollectorOutput output, CollectorSettings settings) {
         List<String> notes = new ArrayList<>();
-        if (run.deadlineReached()) {
+        if (run.deadlineReached() || output.stoppedAtDeadline()) {
             notes.add("the collector did not finish within the " + settings.deadline().toMillis() / 1000.0
                     + " s deadline; results are partial");
         }
         if (run.outputCapped()) {
             notes.add("output passed the " + settings.maxOutputBytes() / 1024 + " KiB cap and was cut");
         }
-        if (!output.finished() && !run.deadlineReached() && !run.outputCapped()) {
+        if (!output.finished() && !run.deadlineReached() && !output.stoppedAtDeadline() && !run.outputCapped()) {
             String err = run.stderr() == null ? "" : run.stderr().strip();
             notes.add("the collector stopped early (exit " + run.exitCode() + ")"
                     + (err.isEmpty() ? "" : ": " + lastLine(err)));

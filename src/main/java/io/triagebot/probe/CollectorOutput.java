@@ -8,9 +8,10 @@ import java.util.Map;
  *
  * @param samples in order; the second is missing when the run stopped early
  * @param finished the script printed its end marker
+ * @param stoppedAtDeadline the script's own watchdog stopped it
  * @param linesCut lines longer than the bound, shortened
  */
-public record CollectorOutput(List<Sample> samples, boolean finished, int linesCut) {
+public record CollectorOutput(List<Sample> samples, boolean finished, boolean stoppedAtDeadline, int linesCut) {
 
     /** One pass over the catalog: file reads from the batch and command attempts, in order. */
     public record Sample(int index, Map<String, FileRead> files, List<CommandAttempt> attempts, boolean batchFinished) {

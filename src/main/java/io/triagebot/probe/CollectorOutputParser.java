@@ -51,6 +51,7 @@ public final class CollectorOutputParser {
         private final String marker;
         private final List<CollectorOutput.Sample> samples = new ArrayList<>();
         private boolean finished;
+        private boolean stoppedAtDeadline;
         private int linesCut;
 
         private int sampleIndex;
@@ -86,7 +87,7 @@ public final class CollectorOutputParser {
                 start = end + 1;
             }
             closeSample(true);
-            return new CollectorOutput(List.copyOf(samples), finished, linesCut);
+            return new CollectorOutput(List.copyOf(samples), finished, stoppedAtDeadline, linesCut);
         }
 
         private void accept(String line) {
@@ -131,6 +132,7 @@ public final class CollectorOutputParser {
                     }
                 }
                 case "Z" -> finished = true;
+                case "X" -> stoppedAtDeadline = true;
                 default -> {
                     // "H" (header) and unknown markers from a newer script carry nothing we need.
                 }

@@ -28,6 +28,7 @@ import java.util.Map;
  *   N f rc                   head batch ends
  *   N C probe                a command attempt begins (a probe may have fallbacks: several attempts)
  *   N R probe rc             that attempt ended with exit status rc
+ *   N X deadline             the watchdog is killing the script at its deadline
  *   N Z                      the script finished
  * </pre>
  */
@@ -90,8 +91,8 @@ public final class CollectorScript {
                 # The watchdog: whatever hangs, nothing of this script outlives the deadline.
                 tb_wd() {
                   trap 'kill $s 2>/dev/null; exit 0' TERM
-                  sleep "$1" & s=$!
-                  wait $s && { kill -9 -$$ 2>/dev/null || kill -9 $$; }
+                  sleep "$1" 4>&- & s=$!
+                  wait $s && { printf '%s X deadline\\n' "$N" >&4; kill -9 -$$ 2>/dev/null || kill -9 $$; }
                 }
                 """);
         s.append("tb_wd ").append(seconds(selfDestruct)).append(" >/dev/null 2>&1 </dev/null &\nW=$!\n");

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the collector on the machine triagebot runs on, through /bin/sh: the target {@code local}. */
@@ -17,7 +20,7 @@ public final class LocalScriptRunner implements ScriptRunner {
         long deadline = System.nanoTime() + limits.deadline().toNanos();
         Process process;
         try {
-            process = new ProcessBuilder("/bin/sh", "-c", CollectorCommand.WRAPPER).start();
+            process = new ProcessBuilder(command()).start();
         } catch (IOException e) {
             throw new TargetException(TargetException.Kind.TRANSPORT, HostName.LOCAL,
                     "local: cannot start /bin/sh: " + e.getMessage(), e);
@@ -49,6 +52,19 @@ public final class LocalScriptRunner implements ScriptRunner {
         joinBriefly(errThread);
         int exit = finished ? process.exitValue() : -1;
         return new RunOutput(out.bytes(), exit, !finished && !out.capped(), out.capped(), err.text());
+    }
+
+    /**
+     * Under setsid the script leads its own process group, so its watchdog can kill everything it
+     * started (kill -9 -$$), including a read blocked forever that would otherwise be orphaned.
+     */
+    private static List<String> command() {
+        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+            if (Files.isExecutable(Path.of(dir, "setsid"))) {
+                return List.of(dir + "/setsid", "/bin/sh", "-c", CollectorCommand.WRAPPER);
+            }
+        }
+        return List.of("/bin/sh", "-c", CollectorCommand.WRAPPER);
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  *
  * <p>Validation is strict because the catalog decides what runs on production hosts: unknown keys,
  * duplicate ids, missing fields, file paths outside /proc and /sys, and commands that are not known to be
- * read-only are all refused with the file and line.
+ * read-only ({@link ReadOnlyCommands}) are all refused with the file and line.
  */
 public final class ProbeCatalogLoader {
 
@@ -33,14 +33,6 @@ public final class ProbeCatalogLoader {
 
     static final Set<String> SUBSYSTEMS = YamlMap.keySet(
             "system", "cpu", "memory", "io", "network", "scheduler", "kernel-log", "cgroups", "processes");
-
-    /**
-     * Programs a command probe may run. Each only reads: no awk, find, sed or shell, which can write
-     * files or run other programs.
-     */
-    static final Set<String> READ_ONLY_PROGRAMS = YamlMap.keySet(
-            "cat", "dmesg", "journalctl", "ps", "grep", "getconf", "uname", "ss", "sysctl", "nstat", "ls", "head",
-            "tail");
 
     private static final Set<String> FILE_KEYS = YamlMap.keySet("subsystem", "probes");
     private static final Set<String> PROBE_KEYS = YamlMap.keySet(
@@ -190,9 +182,9 @@ public final class ProbeCatalogLoader {
         if (argv.isEmpty()) {
             throw p.error(key, "'" + key + "' is an empty command");
         }
-        if (!READ_ONLY_PROGRAMS.contains(argv.get(0))) {
-            throw p.error(key, "'" + argv.get(0) + "' is not one of the read-only programs a probe may run "
-                    + READ_ONLY_PROGRAMS);
+        String problem = ReadOnlyCommands.problemWith(argv);
+        if (problem != null) {
+            throw p.error(key, problem);
         }
         for (String arg : argv) {
             if (arg.isEmpty() || arg.length() > 512 || arg.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

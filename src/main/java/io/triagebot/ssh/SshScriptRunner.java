@@ -90,10 +90,26 @@ public final class SshScriptRunner implements ScriptRunner {
             return collect(exec, output, deadline, watchdog);
         } finally {
             if (exec != null) {
-                exec.disconnect();
+                stopRemote(exec);
             }
             open.closeAll();
         }
+    }
+
+    /**
+     * Ends a collector that is still running (deadline or cap). Without a pty sshd does not kill the
+     * command when the channel closes, and the script would go on probing a sick host until its next
+     * write fails; the signal request (OpenSSH 7.9+) stops it now. Best effort: older servers ignore it.
+     */
+    private static void stopRemote(ChannelExec exec) {
+        if (!exec.isClosed()) {
+            try {
+                exec.sendSignal("TERM");
+            } catch (Exception e) {
+                // the disconnect below is the fallback
+            }
+        }
+        exec.disconnect();
     }
 
     private RunOutput collect(ChannelExec exec, ExecOutput output, Deadline deadline, Watchdog watchdog) {

@@ -324,7 +324,31 @@ public final class TestSshd implements AutoCloseable {
     @Override
     public void close() {
         stop(process);
+        killLeftoverSessionProcesses();
         deleteTree(dir);
+    }
+
+    /**
+     * Without a pty, commands started over SSH survive their session (a test script stuck in
+     * {@code sleep 30}, say) and get reparented to init, so they are no longer sshd's descendants.
+     * They still carry {@code SSH_CONNECTION=... 127.0.0.1 PORT} in their environment: that
+     * identifies exactly the processes this server started.
+     */
+    private void killLeftoverSessionProcesses() {
+        String marker = " " + LOOPBACK + " " + port;
+        ProcessHandle.allProcesses().forEach(handle -> {
+            Path environ = Path.of("/proc", Long.toString(handle.pid()), "environ");
+            try {
+                for (String variable : Files.readString(environ, StandardCharsets.ISO_8859_1).split("\0")) {
+                    if (variable.startsWith("SSH_CONNECTION=") && variable.endsWith(marker)) {
+                        handle.destroyForcibly();
+                        return;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone already, or not ours to read
+            }
+        });
     }
 
     private static void stop(Process process) {
