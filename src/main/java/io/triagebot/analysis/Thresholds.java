@@ -74,16 +74,12 @@ public final class Thresholds {
         for (String group : doc.keys()) {
             Map<String, Threshold> known = copy.get(group);
             if (known == null) {
-                throw doc.error(group, "unknown threshold group '" + group + "' (known: " + String.join(", ", groups.keySet()) + ")");
+                throw doc.keyError(group, "unknown threshold group '" + group + "' (known: " + String.join(", ", groups.keySet()) + ")");
             }
             YamlMap g = doc.optionalMap(group).orElseThrow(() -> doc.error(group, "'" + group + "' must be a mapping"));
             g.checkKeys(known.keySet(), Set.of());
             for (String name : g.keys()) {
-                Threshold old = known.get(name);
                 known.put(name, new Threshold(group, name, g.number(name, -1e15, 1e15), "site override (" + file + ")"));
-                if (old == null) {
-                    throw g.error(name, "unknown threshold '" + name + "'");
-                }
             }
         }
         Map<String, Map<String, Threshold>> frozen = new LinkedHashMap<>();

@@ -234,6 +234,12 @@ public final class YamlMap {
         return new YamlException(source, lineOf(key), prefix() + message);
     }
 
+    /** An error located at {@code key} itself (for "unknown name" complaints). */
+    public YamlException keyError(String key, String message) {
+        NodeTuple t = entries.get(key);
+        return new YamlException(source, t == null ? line() : lineOf(t.getKeyNode()), prefix() + message);
+    }
+
     /** An error located at the start of this mapping. */
     public YamlException error(String message) {
         return new YamlException(source, line(), prefix() + message);
