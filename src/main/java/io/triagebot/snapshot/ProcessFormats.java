@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 final class ProcessFormats {
 
     private static final Pattern TASK_PATH = Pattern.compile("/proc/(\\d+)/task/(\\d+)/(stat|wchan):(.*)");
+    private static final Pattern PROCESS_PATH = Pattern.compile("/proc/(\\d+)/stat:(.*)");
     private static final Pattern SWAP_LINE = Pattern.compile("/proc/(\\d+)/status:VmSwap:\\s*(\\d+)\\s*kB");
 
     private ProcessFormats() {
@@ -49,10 +50,22 @@ final class ProcessFormats {
                 Numbers.orZero(rss));
     }
 
+    /**
+     * Process lines of the tasks listing ("/proc/PID/stat:..."), or bare /proc/PID/stat lines as cat
+     * prints them; thread lines are skipped here.
+     */
     static List<ProcessStat> processes(List<String> lines) {
-        List<ProcessStat> out = new ArrayList<>(lines.size());
+        List<ProcessStat> out = new ArrayList<>();
         for (String line : lines) {
-            ProcessStat p = stat(line, 0, 0);
+            String stat = line;
+            if (line.startsWith("/proc/")) {
+                Matcher m = PROCESS_PATH.matcher(line);
+                if (!m.matches()) {
+                    continue;
+                }
+                stat = m.group(2);
+            }
+            ProcessStat p = stat(stat, 0, 0);
             if (p != null) {
                 out.add(p);
             }

@@ -60,8 +60,8 @@ public final class SnapshotReader {
                 cgroups.cpu(files(raw, "cgroup-cpu", i)),
                 cgroups.memory(files(raw, "cgroup-memory", i)),
                 cgroups.pressure(files(raw, "cgroup-pressure", i)),
-                orEmptyList(parse(raw, "processes", i, ProcessFormats::processes)),
-                orEmptyList(parse(raw, "threads", i, ProcessFormats::threads)));
+                orEmptyList(parse(raw, "tasks", i, ProcessFormats::processes)),
+                orEmptyList(parse(raw, "tasks", i, ProcessFormats::threads)));
     }
 
     private static Gauges gauges(RawSnapshot raw, CgroupFormats cgroups) {

@@ -31,7 +31,7 @@ class LocalCollectorTest {
         assertTrue(stat.lines(1).get(0).startsWith("cpu "));
         assertTrue(raw.reading("meminfo").orElseThrow().available());
         assertEquals(1, raw.reading("meminfo").orElseThrow().samples().size(), "gauges are read once");
-        assertTrue(raw.reading("processes").orElseThrow().available());
+        assertTrue(raw.reading("tasks").orElseThrow().available());
         // A probe the kernel lacks is unavailable with a reason, not an error: /proc/lock_stat is absent on
         // production kernels.
         assertFalse(raw.reading("lock-stat").orElseThrow().available());

@@ -21,8 +21,8 @@ class ProbeCatalogLoaderTest {
         ProbeCatalog catalog = ProbeCatalogLoader.loadBuiltIn();
         for (String id : List.of("stat", "loadavg", "meminfo", "vmstat", "pressure-cpu", "pressure-memory",
                 "pressure-io", "schedstat", "block-stat", "net-snmp", "net-netstat", "net-dev", "sockstat",
-                "softnet-stat", "interrupts", "softirqs", "numastat", "thp", "cgroup-cpu", "kernel-log", "processes",
-                "threads", "process-swap")) {
+                "softnet-stat", "interrupts", "softirqs", "numastat", "thp", "cgroup-cpu", "kernel-log", "tasks",
+                "process-swap")) {
             assertTrue(catalog.find(id).isPresent(), "built-in catalog lacks probe " + id);
         }
         assertEquals(ProbeKind.COUNTER, catalog.find("vmstat").orElseThrow().kind());

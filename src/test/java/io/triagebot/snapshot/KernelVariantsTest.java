@@ -208,6 +208,21 @@ class KernelVariantsTest {
     }
 
     @Test
+    void tasksListingSeparatesProcessesFromThreads() {
+        List<String> lines = List.of(
+                "/proc/10/stat:10 (db) S 1 10 10 0 -1 0 0 0 4 0 50 20 0 0 20 0 2 0 1 1 300 1 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 0 0 0 0",
+                "/proc/10/task/10/stat:10 (db) S 1 10 10 0 -1 0 0 0 0 0 30 10 0 0 20 0 2 0 1 1 300 1 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 0 0 0 0",
+                "/proc/10/task/11/stat:11 (db) S 1 10 10 0 -1 0 0 0 0 0 20 10 0 0 20 0 2 0 1 1 300 1 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 0 0 0 0",
+                "/proc/10/task/10/wchan:do_epoll_wait",
+                "/proc/10/task/11/wchan:futex_wait_queue");
+        List<ProcessStat> processes = ProcessFormats.processes(lines);
+        assertEquals(1, processes.size());
+        assertEquals(70, processes.get(0).utime() + processes.get(0).stime());
+        assertEquals(2, processes.get(0).threads());
+        assertEquals(2, ProcessFormats.threads(lines).size());
+    }
+
+    @Test
     void kernelLogFromDmesgAndJournal() {
         List<KernelLogLine> log = KernelLogFormat.parse(List.of(
                 "[ 1234.567890] BUG: soft lockup - CPU#1 stuck for 23s! [kworker:42]",
