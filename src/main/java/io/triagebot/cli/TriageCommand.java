@@ -2,25 +2,15 @@ package io.triagebot.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.triagebot.analysis.Analyzer;
 import io.triagebot.analysis.ReportJson;
-import io.triagebot.analysis.Thresholds;
-import io.triagebot.analysis.detectors.Detectors;
-import io.triagebot.probe.CatalogException;
-import io.triagebot.probe.Collector;
 import io.triagebot.probe.CollectorRunFile;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.HostName;
-import io.triagebot.probe.ProbeCatalog;
-import io.triagebot.probe.ProbeCatalogLoader;
 import io.triagebot.probe.RunLimits;
-import io.triagebot.probe.TargetConnector;
 import io.triagebot.probe.TargetException;
-import io.triagebot.ssh.SshConfigException;
-import io.triagebot.ssh.SshTargetConnector;
 import io.triagebot.triage.TriageOutcome;
 import io.triagebot.triage.TriageService;
-import io.triagebot.yaml.YamlException;
+import io.triagebot.triage.TriageSetup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -119,16 +109,9 @@ final class TriageCommand implements Callable<Integer> {
         }
         TriageService service;
         try {
-            ProbeCatalog catalog = commands == null ? ProbeCatalogLoader.loadBuiltIn() : ProbeCatalogLoader.load(commands);
-            Thresholds thresholds = Thresholds.builtIn();
-            if (thresholdsFile != null) {
-                thresholds = thresholds.withOverrides(thresholdsFile);
-            }
-            TargetConnector remote = targets.stream().allMatch(HostName::isLocal) ? null
-                    : SshTargetConnector.fromConfigPath(sshConfig);
-            service = new TriageService(new Collector(catalog), new Analyzer(Detectors.standard(), thresholds), remote,
-                    settings);
-        } catch (CatalogException | YamlException | SshConfigException e) {
+            service = TriageSetup.build(commands, thresholdsFile, sshConfig,
+                    !targets.stream().allMatch(HostName::isLocal), settings);
+        } catch (TriageSetup.SetupException e) {
             err.println("triagebot: " + e.getMessage());
             return ExitCodes.CONFIG;
         }

@@ -1,0 +1,76 @@
+package io.triagebot.cli;
+
+import io.triagebot.config.BotConfig;
+import io.triagebot.config.BotConfigLoader;
+import io.triagebot.config.ConfigException;
+import io.triagebot.probe.CollectorSettings;
+import io.triagebot.probe.RunLimits;
+import io.triagebot.slack.SlackBot;
+import io.triagebot.triage.TriageService;
+import io.triagebot.triage.TriageSetup;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code triagebot serve}: the Slack bot. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the Slack bot: /triage HOST answered in a thread, severity first.",
+            "Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on TRIAGEBOT_HTTP_PORT (default 3000) at "
+                    + "/slack/events, verified with SLACK_SIGNING_SECRET. SLACK_BOT_TOKEN is always required; "
+                    + "SLACK_API_URL overrides the Web API base."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "1:internal error", "4:configuration error"})
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "configuration file (default: $TRIAGEBOT_CONFIG; see config/triagebot.example.yaml)")
+    Path config;
+
+    @Option(names = "--ssh-config", paramLabel = "PATH", description = "OpenSSH client config for reaching hosts")
+    Path sshConfig;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "where state lives (default: $TRIAGEBOT_DATA_DIR, else ~/.local/share/triagebot)")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Path file = config != null ? config
+                : System.getenv("TRIAGEBOT_CONFIG") == null ? null : Path.of(System.getenv("TRIAGEBOT_CONFIG"));
+        BotConfig bot;
+        TriageService service;
+        try {
+            bot = BotConfigLoader.load(file, System.getenv(), sshConfig, dataDir);
+            Files.createDirectories(bot.dataDir());
+            service = TriageSetup.build(bot.commands(), bot.thresholds(), bot.sshConfig(), true,
+                    new CollectorSettings(bot.window(), bot.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
+        } catch (ConfigException | TriageSetup.SetupException | java.io.IOException e) {
+            err.println("triagebot: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (SlackBot slack = new SlackBot(bot, service, Clock.systemUTC())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
+            slack.start();
+            err.println("triagebot: serving (" + bot.describe() + ")");
+            err.flush();
+            stopped.await();
+        } catch (IllegalArgumentException e) {
+            // Bolt checks the token with auth.test at start-up and says so this way.
+            err.println("triagebot: Slack refused the bot token: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,51 @@
+package io.triagebot.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Everything {@code serve} runs with, after the config file, the environment and the command line are
+ * merged (in that order of increasing precedence). Secrets only ever come from the environment.
+ *
+ * @param slackAppToken xapp- token; when present the bot uses Socket Mode and needs no public URL
+ * @param slackSigningSecret verifies every HTTP request; required in HTTP mode
+ * @param slackApiUrl the Web API base, https://slack.com/api/ unless pointed at a fake or a proxy
+ * @param httpPort HTTP mode's port (also serves health and metrics)
+ * @param allowedChannels channel ids where /triage works; empty means any channel the bot is in
+ * @param allowedUsers user ids who may triage; empty means anyone
+ * @param sshConfig OpenSSH client config for reaching hosts; null means ~/.ssh/config
+ * @param commands probe catalog directory; null means the built-in one
+ * @param thresholds site threshold overrides; null means none
+ * @param dataDir where state lives
+ */
+public record BotConfig(
+        String slackBotToken,
+        String slackAppToken,
+        String slackSigningSecret,
+        String slackApiUrl,
+        int httpPort,
+        Set<String> allowedChannels,
+        Set<String> allowedUsers,
+        Duration window,
+        Duration deadline,
+        int concurrency,
+        int queueCapacity,
+        int maxHostsPerCommand,
+        Path sshConfig,
+        Path commands,
+        Path thresholds,
+        Path dataDir) {
+
+    public boolean socketMode() {
+        return slackAppToken != null;
+    }
+
+    /** Shown at start-up and in logs: never the secrets themselves. */
+    public String describe() {
+        return (socketMode() ? "Socket Mode" : "HTTP mode on port " + httpPort + " at /slack/events")
+                + ", Slack API " + slackApiUrl + ", data " + dataDir
+                + (allowedChannels.isEmpty() ? ", any channel" : ", channels " + allowedChannels)
+                + (allowedUsers.isEmpty() ? ", any user" : ", users " + allowedUsers);
+    }
+}

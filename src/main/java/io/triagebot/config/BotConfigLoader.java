@@ -1,0 +1,162 @@
+package io.triagebot.config;
+
+import io.triagebot.yaml.StrictYaml;
+import io.triagebot.yaml.YamlException;
+import io.triagebot.yaml.YamlMap;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code serve}'s configuration: an optional YAML file (--config or TRIAGEBOT_CONFIG; see
+ * config/triagebot.example.yaml), then the environment, then command-line overrides.
+ */
+public final class BotConfigLoader {
+
+    static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "triage", "ssh", "commands", "thresholds", "dataDir");
+    static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers");
+    static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");
+    static final Set<String> SSH_KEYS = YamlMap.keySet("config");
+
+    private static final Pattern SLACK_ID = Pattern.compile("[A-Z0-9]{2,32}");
+
+    private BotConfigLoader() {
+    }
+
+    /**
+     * @param file the config file, or null for none
+     * @param env the environment (System.getenv() in production)
+     * @param overrides command-line values: sshConfig, dataDir (null when not given)
+     */
+    public static BotConfig load(Path file, Map<String, String> env, Path sshConfigOverride, Path dataDirOverride)
+            throws ConfigException {
+        YamlMap doc = null;
+        if (file != null) {
+            try {
+                doc = StrictYaml.loadMap(file, file.toString());
+                doc.checkKeys(TOP_KEYS, Set.of());
+            } catch (YamlException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        try {
+            YamlMap slack = section(doc, "slack", SLACK_KEYS);
+            YamlMap triage = section(doc, "triage", TRIAGE_KEYS);
+            YamlMap ssh = section(doc, "ssh", SSH_KEYS);
+            String botToken = secret(env, "SLACK_BOT_TOKEN", "xoxb-", true);
+            String appToken = secret(env, "SLACK_APP_TOKEN", "xapp-", false);
+            String signingSecret = blankToNull(env.get("SLACK_SIGNING_SECRET"));
+            if (appToken == null && signingSecret == null) {
+                throw new ConfigException("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it"
+                        + " (or set SLACK_APP_TOKEN to use Socket Mode)");
+            }
+            String apiUrl = env.getOrDefault("SLACK_API_URL",
+                    slack == null ? null : slack.optionalString("apiUrl").orElse(null));
+            apiUrl = apiUrl == null ? "https://slack.com/api/" : apiUrl;
+            checkUrl(apiUrl);
+            if (!apiUrl.endsWith("/")) {
+                apiUrl = apiUrl + "/";
+            }
+            int port = slack == null ? 3000 : slack.integer("httpPort", 0, 65535, 3000);
+            if (env.containsKey("TRIAGEBOT_HTTP_PORT")) {
+                port = parsePort(env.get("TRIAGEBOT_HTTP_PORT"));
+            }
+            Set<String> channels = ids(slack, "allowedChannels");
+            Set<String> users = ids(slack, "allowedUsers");
+            double window = triage == null || !triage.has("window") ? 1 : triage.number("window", 0.1, 60);
+            double deadline = triage == null || !triage.has("deadline") ? 10 : triage.number("deadline", 2, 300);
+            if (deadline < window + 1) {
+                throw triage.error("deadline", "deadline must exceed window by at least 1 s");
+            }
+            int concurrency = triage == null ? 4 : triage.integer("concurrency", 1, 64, 4);
+            int queue = triage == null ? 100 : triage.integer("queue", 1, 10_000, 100);
+            int maxHosts = triage == null ? 10 : triage.integer("maxHostsPerCommand", 1, 50, 10);
+            Path sshConfig = sshConfigOverride != null ? sshConfigOverride
+                    : ssh == null ? null : ssh.optionalString("config").map(Path::of).orElse(null);
+            Path commands = doc == null ? null : doc.optionalString("commands").map(Path::of).orElse(null);
+            Path thresholds = doc == null ? null : doc.optionalString("thresholds").map(Path::of).orElse(null);
+            Path dataDir = dataDirOverride != null ? dataDirOverride
+                    : env.containsKey("TRIAGEBOT_DATA_DIR") ? Path.of(env.get("TRIAGEBOT_DATA_DIR"))
+                    : doc != null && doc.has("dataDir") ? Path.of(doc.string("dataDir"))
+                    : Path.of(env.getOrDefault("HOME", "."), ".local", "share", "triagebot");
+            return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, channels, users,
+                    Duration.ofMillis(Math.round(window * 1000)), Duration.ofMillis(Math.round(deadline * 1000)),
+                    concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir);
+        } catch (YamlException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static YamlMap section(YamlMap doc, String key, Set<String> keys) throws YamlException {
+        if (doc == null) {
+            return null;
+        }
+        Optional<YamlMap> m = doc.optionalMap(key);
+        if (m.isEmpty()) {
+            return null;
+        }
+        return m.get().describedAs(key).checkKeys(keys, Set.of());
+    }
+
+    private static Set<String> ids(YamlMap slack, String key) throws YamlException {
+        if (slack == null) {
+            return Set.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String id : slack.stringList(key)) {
+            if (!SLACK_ID.matcher(id).matches()) {
+                throw slack.error(key, "'" + id + "' in " + key + " is not a Slack id (like C0123ABCD or U0123ABCD)");
+            }
+            out.add(id);
+        }
+        return out;
+    }
+
+    private static String secret(Map<String, String> env, String name, String prefix, boolean required)
+            throws ConfigException {
+        String v = blankToNull(env.get(name));
+        if (v == null) {
+            if (required) {
+                throw new ConfigException(name + " is not set: the bot needs its " + prefix + "... token");
+            }
+            return null;
+        }
+        if (!v.startsWith(prefix)) {
+            throw new ConfigException(name + " does not look like a Slack " + prefix + "... token");
+        }
+        return v;
+    }
+
+    private static void checkUrl(String url) throws ConfigException {
+        try {
+            URI u = new URI(url);
+            if (!List.of("http", "https").contains(u.getScheme()) || u.getHost() == null) {
+                throw new ConfigException("Slack API URL '" + url + "' must be an http(s) URL");
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException("Slack API URL '" + url + "' is not a URL: " + e.getMessage());
+        }
+    }
+
+    private static int parsePort(String s) throws ConfigException {
+        try {
+            int p = Integer.parseInt(s.strip());
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new ConfigException("TRIAGEBOT_HTTP_PORT must be a port number, got '" + s + "'");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

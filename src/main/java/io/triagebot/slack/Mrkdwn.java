@@ -1,0 +1,35 @@
+package io.triagebot.slack;
+
+/**
+ * Slack mrkdwn escaping. Slack treats {@code <...>} as links and mentions ({@code <!channel>},
+ * {@code <@U123>}), so anything that came from a host (process names, log lines, cgroup paths) or from a
+ * user must have {@code & < >} escaped, as Slack documents, before it goes into a message; otherwise a
+ * process named {@code <!channel>} would page everyone.
+ */
+public final class Mrkdwn {
+
+    private Mrkdwn() {
+    }
+
+    public static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                default -> out.append(c < 0x20 && c != '\n' && c != '\t' ? '?' : c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Escaped and wrapped as inline code, with backticks inside neutralised so the span cannot end early. */
+    public static String code(String s) {
+        return "`" + escape(s).replace('`', '\'') + "`";
+    }
+}

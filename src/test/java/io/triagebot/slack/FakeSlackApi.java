@@ -1,0 +1,90 @@
+package io.triagebot.slack;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The Slack Web API, faked by WireMock on 127.0.0.1: the one part of Slack that cannot run here. */
+final class FakeSlackApi implements AutoCloseable {
+
+    static final String ANCHOR_TS = "1764032400.000100";
+
+    final WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+
+    FakeSlackApi() {
+        server.start();
+        reset();
+    }
+
+    /** Healthy Slack: every call succeeds. */
+    void reset() {
+        server.resetAll();
+        server.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson(
+                "{\"ok\":true,\"url\":\"https://example.slack.com/\",\"team\":\"Example\",\"user\":\"triagebot\","
+                        + "\"team_id\":\"T0001\",\"user_id\":\"UBOT0001\",\"bot_id\":\"BBOT0001\"}")));
+        server.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).atPriority(5).willReturn(okJson(
+                "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"" + ANCHOR_TS + "\"}")));
+        server.stubFor(post(urlPathEqualTo("/api/chat.update")).atPriority(5).willReturn(okJson(
+                "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"" + ANCHOR_TS + "\"}")));
+        server.stubFor(post(urlPathEqualTo("/api/chat.postEphemeral")).atPriority(5).willReturn(okJson(
+                "{\"ok\":true,\"message_ts\":\"1764032400.000200\"}")));
+    }
+
+    /** The first {@code failures} calls to {@code method} answer {@code status} (with Retry-After on 429). */
+    void failFirst(String method, int failures, int status) {
+        String scenario = method + "-flaky";
+        for (int i = 0; i < failures; i++) {
+            String state = i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED : "failed-" + i;
+            server.stubFor(post(urlPathEqualTo("/api/" + method)).atPriority(1).inScenario(scenario)
+                    .whenScenarioStateIs(state)
+                    .willReturn(aResponse().withStatus(status).withHeader("Retry-After", "1")
+                            .withBody(status == 429 ? "{\"ok\":false,\"error\":\"ratelimited\"}" : "upstream error"))
+                    .willSetStateTo(i + 1 < failures ? "failed-" + (i + 1) : "recovered"));
+        }
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.port() + "/api/";
+    }
+
+    /** Form parameters of every call to {@code method}, in order. */
+    List<Map<String, String>> calls(String method) {
+        return server.findAll(postRequestedFor(urlPathEqualTo("/api/" + method))).stream()
+                .map(FakeSlackApi::form).toList();
+    }
+
+    /** How many calls to {@code method} Slack answered with 200. */
+    long delivered(String method) {
+        return server.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().startsWith("/api/" + method))
+                .filter(e -> e.getResponse().getStatus() == 200).count();
+    }
+
+    private static Map<String, String> form(LoggedRequest r) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : r.getBodyAsString().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

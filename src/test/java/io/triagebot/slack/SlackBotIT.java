@@ -1,0 +1,211 @@
+package io.triagebot.slack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.triagebot.config.BotConfig;
+import io.triagebot.probe.CollectorSettings;
+import io.triagebot.probe.RunLimits;
+import io.triagebot.testsupport.TestSshd;
+import io.triagebot.triage.TriageService;
+import io.triagebot.triage.TriageSetup;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bot as Slack meets it: a real Bolt app over HTTP, requests signed as Slack signs them, the Web API
+ * faked by WireMock, and every triage over the real SSH path to an sshd on 127.0.0.1.
+ */
+class SlackBotIT {
+
+    static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+    static final String CHANNEL = "C0INCIDENT";
+    static final String USER = "U0ONCALL";
+
+    @TempDir
+    static Path dir;
+
+    static TestSshd sshd;
+    static FakeSlackApi slack;
+    static SlackBot bot;
+    static SignedSlackRequests requests;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestSshd.assumeAvailable();
+        sshd = TestSshd.start();
+        Path sshConfig = sshd.writeClientConfig(dir.resolve("ssh_config"), "db-3");
+        Files.writeString(sshConfig, Files.readString(sshConfig)
+                + "\nHost refused-1\n  HostName 127.0.0.1\n  Port 1\n  ConnectTimeout 2\n");
+        slack = new FakeSlackApi();
+        BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, Set.of(), Set.of(),
+                Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dir.resolve("data"));
+        TriageService service = TriageSetup.build(null, null, sshConfig, true,
+                new CollectorSettings(config.window(), config.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
+        bot = new SlackBot(config, service, Clock.systemUTC());
+        bot.start();
+        requests = new SignedSlackRequests(URI.create("http://127.0.0.1:" + bot.httpPort() + SlackBot.EVENTS_PATH),
+                SECRET);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (bot != null) {
+            bot.close();
+        }
+        if (slack != null) {
+            slack.close();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    @BeforeEach
+    void healthySlack() {
+        slack.reset();
+    }
+
+    @Test
+    void triageAnswersWithAnAnchorAndASeverityFirstSummaryInItsThread() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> ack = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"));
+        long ackMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(200, ack.statusCode(), ack.body());
+        assertTrue(ack.body().contains("Triaging") && ack.body().contains("db-3"), ack.body());
+        assertTrue(ackMillis < 3000, "ack took " + ackMillis + " ms; Slack gives up after 3 s");
+
+        await(() -> slack.calls("chat.update").size() >= 1, 30);
+        List<Map<String, String>> posts = slack.calls("chat.postMessage");
+        Map<String, String> anchor = posts.get(0);
+        assertEquals(CHANNEL, anchor.get("channel"));
+        assertFalse(anchor.containsKey("thread_ts"), "the anchor starts the thread");
+        assertTrue(anchor.get("blocks").contains("db-3") && anchor.get("blocks").contains("collecting"), anchor.get("blocks"));
+        assertTrue(decoded(anchor.get("blocks")).contains("<@" + USER + ">"), "says who asked");
+
+        Map<String, String> summary = posts.get(1);
+        assertEquals(FakeSlackApi.ANCHOR_TS, summary.get("thread_ts"), "the summary is a reply in the anchor's thread");
+        String blocks = summary.get("blocks");
+        int header = blocks.indexOf("\"type\":\"header\"");
+        assertTrue(header >= 0 && header < 20, "severity header is the first block: " + blocks);
+        assertTrue(blocks.matches("(?s).*(LOW|MEDIUM|HIGH|CRITICAL) · db-3.*"), blocks);
+        assertTrue(blocks.indexOf("Vitals") > blocks.indexOf("db-3"), "vitals after the severity");
+
+        Map<String, String> update = slack.calls("chat.update").get(0);
+        assertEquals(FakeSlackApi.ANCHOR_TS, update.get("ts"));
+        assertTrue(update.get("text").matches("(LOW|MEDIUM|HIGH|CRITICAL) db-3: .+"), update.get("text"));
+    }
+
+    @Test
+    void severalHostsGetOneAnchorEach() throws Exception {
+        HttpResponse<String> ack = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3 refused-1"));
+        assertEquals(200, ack.statusCode());
+        await(() -> slack.calls("chat.update").size() >= 2, 30);
+        long anchors = slack.calls("chat.postMessage").stream().filter(m -> !m.containsKey("thread_ts")).count();
+        assertEquals(2, anchors);
+    }
+
+    @Test
+    void unreachableHostIsExplainedInTheThreadAndTheAnchorUpdated() throws Exception {
+        requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "refused-1"));
+        await(() -> slack.calls("chat.update").size() >= 1, 20);
+        Map<String, String> reply = slack.calls("chat.postMessage").stream()
+                .filter(m -> FakeSlackApi.ANCHOR_TS.equals(m.get("thread_ts"))).findFirst().orElseThrow();
+        assertTrue(reply.get("blocks").contains("REFUSED") && reply.get("blocks").contains("What to check"),
+                reply.get("blocks"));
+        assertTrue(slack.calls("chat.update").get(0).get("blocks").contains("failed"));
+    }
+
+    @Test
+    void unknownHostIsExplainedInTheThread() throws Exception {
+        requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "no-such-host.invalid"));
+        await(() -> slack.calls("chat.update").size() >= 1, 20);
+        Map<String, String> reply = slack.calls("chat.postMessage").stream()
+                .filter(m -> FakeSlackApi.ANCHOR_TS.equals(m.get("thread_ts"))).findFirst().orElseThrow();
+        assertTrue(reply.get("blocks").contains("UNKNOWN HOST"), reply.get("blocks"));
+    }
+
+    @Test
+    void helpAndBadArgumentsAreAnsweredEphemerallyWithoutPosting() throws Exception {
+        for (String text : List.of("", "help")) {
+            HttpResponse<String> r = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, text));
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("Usage"), r.body());
+        }
+        HttpResponse<String> bad = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3;reboot"));
+        assertTrue(bad.body().contains("not a host name"), bad.body());
+        HttpResponse<String> mention = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "<!channel>"));
+        assertFalse(mention.body().contains("<!channel>"), "input is escaped in the answer: " + mention.body());
+        Thread.sleep(300);
+        assertEquals(0, slack.calls("chat.postMessage").size(), "nothing is posted for help or bad input");
+    }
+
+    @Test
+    void forgedSignatureIsRejected() throws Exception {
+        HttpResponse<String> r = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"),
+                System.currentTimeMillis() / 1000, "v0=" + "0".repeat(64));
+        assertEquals(401, r.statusCode());
+        Thread.sleep(300);
+        assertEquals(0, slack.calls("chat.postMessage").size());
+    }
+
+    @Test
+    void staleTimestampIsRejected() throws Exception {
+        long tenMinutesAgo = System.currentTimeMillis() / 1000 - 600;
+        HttpResponse<String> r = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"), tenMinutesAgo,
+                null);
+        assertEquals(401, r.statusCode());
+        Thread.sleep(300);
+        assertEquals(0, slack.calls("chat.postMessage").size());
+    }
+
+    @Test
+    void rateLimitedPostIsRetriedAfterRetryAfterAndArrivesOnce() throws Exception {
+        slack.failFirst("chat.postMessage", 1, 429);
+        requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"));
+        await(() -> slack.calls("chat.update").size() >= 1, 30);
+        assertEquals(2, slack.delivered("chat.postMessage"), "anchor once and summary once: " + slack.calls("chat.postMessage"));
+        assertEquals(3, slack.calls("chat.postMessage").size(), "the rate-limited attempt plus two deliveries");
+    }
+
+    @Test
+    void serverErrorsAreRetriedAndTheMessageArrivesOnce() throws Exception {
+        slack.failFirst("chat.postMessage", 2, 503);
+        requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"));
+        await(() -> slack.calls("chat.update").size() >= 1, 30);
+        assertEquals(2, slack.delivered("chat.postMessage"));
+        long anchors = slack.calls("chat.postMessage").stream().filter(m -> !m.containsKey("thread_ts")).count();
+        assertEquals(3, anchors, "two failed attempts and one delivery of the anchor");
+    }
+
+    /** Blocks as Slack will read them: Gson escapes '<' as \\u003c on the wire. */
+    private static String decoded(String blocksJson) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(blocksJson).toString();
+    }
+
+    private static void await(BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + seconds + " s; Slack saw " + slack.server.getAllServeEvents().size()
+                + " calls");
+    }
+}
