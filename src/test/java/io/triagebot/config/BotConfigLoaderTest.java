@@ -1,0 +1,81 @@
+package io.triagebot.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BotConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> env = new HashMap<>(Map.of(
+            "SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s3cret", "HOME", "/home/bot"));
+
+    @Test
+    void theExampleFileInTheRepositoryLoads() throws Exception {
+        Path example = Path.of(System.getProperty("triagebot.projectDir", "."), "config", "triagebot.example.yaml");
+        BotConfig c = BotConfigLoader.load(example, env, null, null);
+        assertEquals(3000, c.httpPort());
+        assertTrue(c.describe().contains("HTTP mode"));
+    }
+
+    @Test
+    void defaultsWithoutAFile() throws Exception {
+        BotConfig c = BotConfigLoader.load(null, env, null, null);
+        assertEquals("https://slack.com/api/", c.slackApiUrl());
+        assertEquals(3000, c.httpPort());
+        assertEquals(Set.of(), c.allowedChannels());
+        assertEquals(Path.of("/home/bot/.local/share/triagebot"), c.dataDir());
+        assertNull(c.slackAppToken());
+    }
+
+    @Test
+    void environmentOverridesTheFileAndTheCommandLineOverridesBoth() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), "slack:\n  httpPort: 4000\n  apiUrl: http://file.example/api\n"
+                + "dataDir: /from/file\n");
+        env.put("SLACK_API_URL", "http://127.0.0.1:9999/api");
+        env.put("TRIAGEBOT_HTTP_PORT", "5000");
+        env.put("TRIAGEBOT_DATA_DIR", "/from/env");
+        BotConfig c = BotConfigLoader.load(f, env, null, Path.of("/from/flag"));
+        assertEquals("http://127.0.0.1:9999/api/", c.slackApiUrl());
+        assertEquals(5000, c.httpPort());
+        assertEquals(Path.of("/from/flag"), c.dataDir());
+    }
+
+    @Test
+    void socketModeNeedsNoSigningSecret() throws Exception {
+        env.remove("SLACK_SIGNING_SECRET");
+        env.put("SLACK_APP_TOKEN", "xapp-1");
+        assertTrue(BotConfigLoader.load(null, env, null, null).socketMode());
+    }
+
+    @Test
+    void missingSecretsAreNamed() {
+        env.remove("SLACK_SIGNING_SECRET");
+        assertTrue(assertThrows(ConfigException.class, () -> BotConfigLoader.load(null, env, null, null))
+                .getMessage().contains("SLACK_SIGNING_SECRET"));
+        env.remove("SLACK_BOT_TOKEN");
+        assertTrue(assertThrows(ConfigException.class, () -> BotConfigLoader.load(null, env, null, null))
+                .getMessage().contains("SLACK_BOT_TOKEN"));
+    }
+
+    @Test
+    void badFileNamesTheKeyAndLine() throws Exception {
+        Path f = Files.writeString(dir.resolve("c.yaml"), "slack:\n  allowedChannels: [C1, general]\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> BotConfigLoader.load(f, env, null, null));
+        assertTrue(e.getMessage().contains("c.yaml:2") && e.getMessage().contains("allowedChannels"), e.getMessage());
+        Path g = Files.writeString(dir.resolve("g.yaml"), "slack:\n  htpPort: 1\n");
+        e = assertThrows(ConfigException.class, () -> BotConfigLoader.load(g, env, null, null));
+        assertTrue(e.getMessage().contains("g.yaml:2") && e.getMessage().contains("htpPort"), e.getMessage());
+    }
+}
