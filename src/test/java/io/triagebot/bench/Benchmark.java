@@ -15,7 +15,13 @@ import io.triagebot.probe.ScriptRunner;
 import io.triagebot.snapshot.Snapshot;
 import io.triagebot.snapshot.SnapshotReader;
 import io.triagebot.ssh.SshTargetConnector;
+import io.triagebot.config.BotConfig;
+import io.triagebot.slack.SlackBot;
+import io.triagebot.testsupport.FakeSlackApi;
+import io.triagebot.testsupport.SignedSlackRequests;
 import io.triagebot.testsupport.TestSshd;
+import io.triagebot.triage.TriageSetup;
+import java.util.Set;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -50,7 +56,7 @@ public final class Benchmark {
                 settings.window().toMillis() / 1000.0);
 
         Snapshot last;
-        try (TestSshd sshd = TestSshd.start()) {
+        try (TestSshd sshd = TestSshd.start(); FakeSlackApi slack = new FakeSlackApi()) {
             Path config = sshd.writeClientConfig(Files.createTempFile("bench", ".config"), "bench");
             ScriptRunner ssh = SshTargetConnector.fromConfigPath(config).runnerFor(new HostName("bench"));
             collector.collect("bench", ssh, settings); // warm up JSch and the JIT
@@ -75,6 +81,7 @@ public final class Benchmark {
             System.out.printf(Locale.ROOT, "| target CPU per SSH triage (sshd session + collector, user+sys) | %.1f ms | | |%n",
                     sessionCpuMs);
             System.out.printf(Locale.ROOT, "| collector output per triage | %.0f KiB | | |%n", bytes / 1024.0 / runs);
+            slackFigures(runs, config, slack, settings);
         }
 
         long before = selfChildTicks();
@@ -104,6 +111,46 @@ public final class Benchmark {
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "| JVM heap in use after the run | %.0f MiB | | |%n",
                 (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+    }
+
+    /** /triage through a real Bolt app over HTTP, Slack's Web API faked on loopback. */
+    private static void slackFigures(int runs, Path sshConfig, FakeSlackApi slack, CollectorSettings settings)
+            throws Exception {
+        String secret = "bench-signing-secret";
+        BotConfig config = new BotConfig("xoxb-bench", null, secret, slack.baseUrl(), 0, Set.of(), Set.of(),
+                settings.window(), settings.deadline(), 4, 100, 10, sshConfig, null, null,
+                Files.createTempDirectory("bench-data"));
+        try (SlackBot bot = new SlackBot(config, TriageSetup.build(null, null, sshConfig, true, settings),
+                java.time.Clock.systemUTC())) {
+            bot.start();
+            SignedSlackRequests requests = new SignedSlackRequests(
+                    java.net.URI.create("http://127.0.0.1:" + bot.httpPort() + SlackBot.EVENTS_PATH), secret);
+            List<Double> acks = new ArrayList<>();
+            List<Double> summaries = new ArrayList<>();
+            for (int i = 0; i < runs + 1; i++) {
+                slack.reset();
+                long start = System.nanoTime();
+                var response = requests.send(SignedSlackRequests.slashCommand("C0BENCH", "U0BENCH", "bench"));
+                double ack = (System.nanoTime() - start) / 1e6;
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("bot answered " + response.statusCode());
+                }
+                while (slack.calls("chat.update").isEmpty()) {
+                    Thread.sleep(2);
+                    if ((System.nanoTime() - start) / 1e9 > 30) {
+                        throw new IllegalStateException("no summary within 30 s");
+                    }
+                }
+                if (i > 0) { // the first run warms Bolt, Jetty and the JIT
+                    acks.add(ack);
+                    summaries.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+            System.out.printf(Locale.ROOT, "| Slack /triage ack (signed HTTP request to response) | %.0f ms | %.0f ms | < 200 ms |%n",
+                    pct(acks, 50), pct(acks, 90));
+            System.out.printf(Locale.ROOT, "| Slack /triage to summary posted and anchor updated | %.0f ms | %.0f ms | |%n",
+                    pct(summaries, 50), pct(summaries, 90));
+        }
     }
 
     private static double pct(List<Double> values, int percentile) {

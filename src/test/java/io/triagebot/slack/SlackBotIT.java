@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.triagebot.config.BotConfig;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.RunLimits;
+import io.triagebot.testsupport.FakeSlackApi;
+import io.triagebot.testsupport.SignedSlackRequests;
 import io.triagebot.testsupport.TestSshd;
 import io.triagebot.triage.TriageService;
 import io.triagebot.triage.TriageSetup;

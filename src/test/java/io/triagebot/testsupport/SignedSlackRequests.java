@@ -1,4 +1,4 @@
-package io.triagebot.slack;
+package io.triagebot.testsupport;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,18 +18,18 @@ import javax.crypto.spec.SecretKeySpec;
  * Sends requests to the bot the way Slack does: form-encoded slash command payloads, signed with v0 HMAC
  * SHA-256 over "v0:timestamp:body" with the signing secret (Slack's "verifying requests" scheme).
  */
-final class SignedSlackRequests {
+public final class SignedSlackRequests {
 
     private final URI endpoint;
     private final String signingSecret;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    SignedSlackRequests(URI endpoint, String signingSecret) {
+    public SignedSlackRequests(URI endpoint, String signingSecret) {
         this.endpoint = endpoint;
         this.signingSecret = signingSecret;
     }
 
-    static Map<String, String> slashCommand(String channel, String user, String text) {
+    public static Map<String, String> slashCommand(String channel, String user, String text) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", "legacy-verification-token");
         form.put("team_id", "T0001");
@@ -46,12 +46,12 @@ final class SignedSlackRequests {
         return form;
     }
 
-    HttpResponse<String> send(Map<String, String> form) throws Exception {
+    public HttpResponse<String> send(Map<String, String> form) throws Exception {
         return send(form, System.currentTimeMillis() / 1000, null);
     }
 
     /** @param forgedSignature when set, sent instead of the right signature */
-    HttpResponse<String> send(Map<String, String> form, long timestamp, String forgedSignature) throws Exception {
+    public HttpResponse<String> send(Map<String, String> form, long timestamp, String forgedSignature) throws Exception {
         String body = form.entrySet().stream()
                 .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
         String signature = forgedSignature != null ? forgedSignature : sign(timestamp, body);
@@ -65,7 +65,7 @@ final class SignedSlackRequests {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    String sign(long timestamp, String body) throws Exception {
+    public String sign(long timestamp, String body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(signingSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         byte[] digest = mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8));

@@ -1,4 +1,4 @@
-package io.triagebot.slack;
+package io.triagebot.testsupport;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -16,19 +16,19 @@ import java.util.List;
 import java.util.Map;
 
 /** The Slack Web API, faked by WireMock on 127.0.0.1: the one part of Slack that cannot run here. */
-final class FakeSlackApi implements AutoCloseable {
+public final class FakeSlackApi implements AutoCloseable {
 
-    static final String ANCHOR_TS = "1764032400.000100";
+    public static final String ANCHOR_TS = "1764032400.000100";
 
-    final WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    public final WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
 
-    FakeSlackApi() {
+    public FakeSlackApi() {
         server.start();
         reset();
     }
 
     /** Healthy Slack: every call succeeds. */
-    void reset() {
+    public void reset() {
         server.resetAll();
         server.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson(
                 "{\"ok\":true,\"url\":\"https://example.slack.com/\",\"team\":\"Example\",\"user\":\"triagebot\","
@@ -42,7 +42,7 @@ final class FakeSlackApi implements AutoCloseable {
     }
 
     /** The first {@code failures} calls to {@code method} answer {@code status} (with Retry-After on 429). */
-    void failFirst(String method, int failures, int status) {
+    public void failFirst(String method, int failures, int status) {
         String scenario = method + "-flaky";
         for (int i = 0; i < failures; i++) {
             String state = i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED : "failed-" + i;
@@ -54,18 +54,18 @@ final class FakeSlackApi implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.port() + "/api/";
     }
 
     /** Form parameters of every call to {@code method}, in order. */
-    List<Map<String, String>> calls(String method) {
+    public List<Map<String, String>> calls(String method) {
         return server.findAll(postRequestedFor(urlPathEqualTo("/api/" + method))).stream()
                 .map(FakeSlackApi::form).toList();
     }
 
     /** How many calls to {@code method} Slack answered with 200. */
-    long delivered(String method) {
+    public long delivered(String method) {
         return server.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().startsWith("/api/" + method))
                 .filter(e -> e.getResponse().getStatus() == 200).count();
