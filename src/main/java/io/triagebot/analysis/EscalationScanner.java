@@ -15,8 +15,92 @@ import java.util.regex.Pattern;
  */
 public final class EscalationScanner {
 
-    /** One trigger: its id, what it means when recent, its regex and the advice. */
-    record Trigger(String id, Severity severity, Pattern pattern, String advice) {
+    /**
+     * One trigger: its id, what it means when recent, its regex and the advice. The regex only runs on
+     * lines containing one of its literal words, so a long, healthy log costs a few substring searches.
+     */
+    record Trigger(String id, Severity severity, Pattern pattern, String advice, List<String> words) {
+
+        Trigger(String id, Severity severity, Pattern pattern, String advice) {
+            this(id, severity, pattern, advice, literalWords(pattern.pattern()));
+        }
+
+        boolean matches(String line) {
+            for (String w : words) {
+                if (line.contains(w)) {
+                    return pattern.matcher(line).find();
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The longest literal run of each top-level alternative: a line matching the alternative must
+         * contain it. Escapes, character classes and groups end a run, and nothing inside a group counts
+         * (it may be optional or hold alternatives of its own).
+         */
+        static List<String> literalWords(String regex) {
+            List<String> words = new ArrayList<>();
+            for (String alternative : topLevelAlternatives(regex)) {
+                String best = "";
+                StringBuilder run = new StringBuilder();
+                int depth = 0;
+                for (int i = 0; i < alternative.length(); i++) {
+                    char c = alternative.charAt(i);
+                    if (c == '(' || (depth > 0 && c != ')')) {
+                        if (c == '(') {
+                            depth++;
+                        } else if (c == '\\') {
+                            i++;
+                        }
+                        best = run.length() > best.length() ? run.toString() : best;
+                        run.setLength(0);
+                    } else if (c == ')') {
+                        depth--;
+                    } else if (Character.isLetterOrDigit(c) || c == ' ' || c == ':' || c == '-' || c == '_'
+                            || c == '#' || c == ',') {
+                        run.append(c);
+                    } else {
+                        if (c == '\\') {
+                            i++;
+                        }
+                        if (i + 1 < alternative.length() && "?*{".indexOf(alternative.charAt(i + 1)) >= 0
+                                && run.length() > 0) {
+                            run.setLength(run.length() - 1);
+                        }
+                        best = run.length() > best.length() ? run.toString() : best;
+                        run.setLength(0);
+                    }
+                }
+                best = run.length() > best.length() ? run.toString() : best;
+                if (best.isEmpty()) {
+                    return List.of("");
+                }
+                words.add(best);
+            }
+            return words;
+        }
+
+        private static List<String> topLevelAlternatives(String regex) {
+            List<String> out = new ArrayList<>();
+            int depth = 0;
+            int start = 0;
+            for (int i = 0; i < regex.length(); i++) {
+                char c = regex.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '(') {
+                    depth++;
+                } else if (c == ')') {
+                    depth--;
+                } else if (c == '|' && depth == 0) {
+                    out.add(regex.substring(start, i));
+                    start = i + 1;
+                }
+            }
+            out.add(regex.substring(start));
+            return out;
+        }
     }
 
     static final List<Trigger> TRIGGERS = List.of(
@@ -60,7 +144,7 @@ public final class EscalationScanner {
         Map<String, Escalation> newest = new LinkedHashMap<>();
         for (KernelLogLine line : log) {
             for (Trigger t : TRIGGERS) {
-                if (!t.pattern().matcher(line.text()).find()) {
+                if (!t.matches(line.text())) {
                     continue;
                 }
                 double age = Double.isNaN(line.secondsSinceBoot()) || Double.isNaN(uptimeSeconds) ? Double.NaN
