@@ -401,8 +401,28 @@ visible_sync-write() {
 }
 cleanup_sync-write() { rm -rf "$SCRATCH/sync-write"; rmdir "$SCRATCH" 2>/dev/null || true; }
 
-# swap-storm: zram swap + a memory cgroup limited to 256 MiB (swap allowed) running a 768 MiB
-# working set that it rewrites continuously: pages go out to swap and come back in all the time.
+# swap-storm: zram swap + a memory cgroup limited to 256 MiB (swap allowed) whose process keeps a
+# 768 MiB working set and rewrites one byte of every page in turn, at a bounded rate: pages go out to
+# swap and come back in all the time (a swap death spiral, contained in one cgroup).
+# Why not "stress-ng --vm 1 --vm-bytes 768M --vm-keep"? Measured on kernel 6.18 with cgroup v1 and
+# zram: at full speed the memcg's reclaim cannot keep up and the cgroup OOM-kills the worker every
+# ~4 s (every --vm-method tried), so the capture would be an oom-kill, not a swap storm. Rate-limited
+# (50,000 pages/s, ~200 MB/s each way), the group swaps continuously and nothing is killed.
+readonly THRASH_PY='
+import mmap, sys, time
+size_mb, rate, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+buf = mmap.mmap(-1, size_mb << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+pages, chunk, i, value, end = (size_mb << 20) // 4096, max(1, rate // 100), 0, 0, time.time() + seconds
+while time.time() < end:
+    t0 = time.time()
+    for _ in range(chunk):               # dirty one byte of each page in turn: every page cycles
+        buf[(i % pages) * 4096] = value  # through swap-out and swap-in
+        i += 1
+    value = (value + 1) & 0xff
+    pause = 0.01 - (time.time() - t0)
+    if pause > 0:
+        time.sleep(pause)
+'
 zram_pick() {
     local dev
     if [[ -e /sys/block/zram0 ]] && [[ $(cat /sys/block/zram0/disksize) == 0 ]] && ! grep -q '^/dev/zram0 ' /proc/swaps; then
@@ -431,13 +451,12 @@ start_swap-storm() {
     if [[ $v == 1 ]]; then
         echo 256M >"$mem/memory.limit_in_bytes"
         # memsw stays unlimited: the group may swap as much as it likes
-        [[ -e $mem/memory.swappiness ]] && echo 100 >"$mem/memory.swappiness" || true
     else
         echo 256M >"$mem/memory.max"
         echo 2G >"$mem/memory.swap.max"
     fi
-    spawn swap-storm stress "$mem" stress-ng --vm 1 --vm-bytes 768M --vm-keep --vm-method inc-nybble --timeout "$MAX_SECONDS"
-    record_how swap-storm "zram $dev ($how) disksize 2G, mkswap -L $SWAP_LABEL, swapon -p $SWAP_PRIO; memory cgroup v$v ${mem} limit 256M$([[ $v == 1 ]] && echo ' (memsw unlimited, swappiness 100)' || echo ', memory.swap.max 2G'); stress-ng --vm 1 --vm-bytes 768M --vm-keep --vm-method inc-nybble"
+    spawn swap-storm thrash "$mem" python3 -c "$THRASH_PY" 768 50000 "$MAX_SECONDS"
+    record_how swap-storm "zram $dev ($how) disksize 2G, mkswap -L $SWAP_LABEL, swapon -p $SWAP_PRIO; memory cgroup v$v ${mem} limit 256M$([[ $v == 1 ]] && echo ', memsw unlimited' || echo ', memory.swap.max 2G'); python3 thrasher (lab.sh THRASH_PY): 768 MiB anonymous mapping, one byte of every page rewritten in turn at 50000 pages/s"
 }
 visible_swap-storm() {
     local i1 o1 i2 o2

@@ -1,0 +1,23 @@
+package io.triagebot.incident;
+
+/** What happened, in an incident's timeline. */
+public enum EventType {
+    TRIAGE_REQUESTED,
+    SNAPSHOT_COLLECTED,
+    FINDINGS,
+    ESCALATION,
+    RECALLED,
+    TRIAGE_FAILED,
+    TRIAGE_INTERRUPTED,
+    ACTION_PROPOSED,
+    ACTION_APPROVED,
+    ACTION_REFUSED,
+    ACTION_REJECTED,
+    ACTION_EXPIRED,
+    ACTION_EXECUTED,
+    ACTION_VERIFIED,
+    ACTION_ROLLED_BACK,
+    NOTE,
+    RESOLVED,
+    TIMELINE_EXPORTED
+}

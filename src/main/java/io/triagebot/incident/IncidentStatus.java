@@ -1,0 +1,6 @@
+package io.triagebot.incident;
+
+/** Where an incident stands. */
+public enum IncidentStatus {
+    OPEN, RESOLVED
+}

@@ -1,0 +1,226 @@
+package io.triagebot.incident;
+
+import io.triagebot.store.Database;
+import io.triagebot.store.Jdbc;
+import io.triagebot.store.StoreException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Incidents, timelines and the outbox, over JDBC. Every event is stored together with the Slack messages
+ * it causes, in one transaction; the outbox then delivers them in order, so a Slack outage loses nothing
+ * and a restart repeats nothing that Slack already accepted.
+ */
+public final class IncidentStore {
+
+    private static final String INCIDENT_COLUMNS = "id, channel, anchor_ts, host, requested_by, opened_at, status,"
+            + " severity, headline, pattern, fingerprint, resolved_at, resolved_by, resolution";
+
+    private final Jdbc jdbc;
+
+    public IncidentStore(Database database) {
+        this.jdbc = new Jdbc(database.dataSource());
+    }
+
+    /** Opens an incident with its first event and its anchor message. */
+    public Incident open(String channel, String user, String host, Instant at, String summary, OutgoingMessage anchor)
+            throws StoreException {
+        return jdbc.inTransaction(c -> {
+            long id = Jdbc.insert(c, "INSERT INTO incident (channel, host, requested_by, opened_at, status)"
+                    + " VALUES (?, ?, ?, ?, ?)", channel, host, user, at, IncidentStatus.OPEN);
+            IncidentId incident = new IncidentId(id);
+            appendIn(c, incident, EventType.TRIAGE_REQUESTED, user, at, summary, null, List.of(anchor));
+            return findIn(c, incident).orElseThrow();
+        });
+    }
+
+    /** Appends an event and queues its messages, atomically. */
+    public TimelineEvent append(IncidentId incident, EventType type, String actor, Instant at, String summary,
+            String payload, List<OutgoingMessage> messages) throws StoreException {
+        return jdbc.inTransaction(c -> appendIn(c, incident, type, actor, at, summary, payload, messages));
+    }
+
+    /** Records a triage's outcome on the incident, for the anchor and for recall. */
+    public void recordTriage(IncidentId incident, String severity, String headline, String pattern, String fingerprint)
+            throws StoreException {
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE incident SET severity = ?, headline = ?, pattern = ?,"
+                + " fingerprint = ? WHERE id = ?", severity, clip(headline, 1000), pattern, clip(fingerprint, 500),
+                incident.value()));
+    }
+
+    /**
+     * Resolves the incident and appends the RESOLVED event with its messages.
+     *
+     * @return false when it was already resolved (nothing changed)
+     */
+    public boolean resolve(IncidentId incident, String user, Instant at, String note, String summary,
+            List<OutgoingMessage> messages) throws StoreException {
+        return jdbc.inTransaction(c -> {
+            int changed = Jdbc.update(c, "UPDATE incident SET status = ?, resolved_at = ?, resolved_by = ?,"
+                    + " resolution = ? WHERE id = ? AND status = ?", IncidentStatus.RESOLVED, at, user,
+                    clip(note, 4000), incident.value(), IncidentStatus.OPEN);
+            if (changed == 0) {
+                return false;
+            }
+            appendIn(c, incident, EventType.RESOLVED, user, at, summary, null, messages);
+            return true;
+        });
+    }
+
+    public Optional<Incident> find(IncidentId incident) throws StoreException {
+        return jdbc.inTransaction(c -> findIn(c, incident));
+    }
+
+    public List<TimelineEvent> timeline(IncidentId incident) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT * FROM timeline_event WHERE incident_id = ? ORDER BY seq",
+                IncidentStore::event, incident.value()));
+    }
+
+    /**
+     * Earlier incidents on the same host or with the same primary pattern, newest first.
+     */
+    public List<Incident> similar(String host, String pattern, IncidentId exclude, int limit) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT " + INCIDENT_COLUMNS + " FROM incident"
+                + " WHERE id <> ? AND pattern IS NOT NULL AND (host = ? OR pattern = ?)"
+                + " ORDER BY opened_at DESC, id DESC LIMIT ?", IncidentStore::incident, exclude.value(), host,
+                pattern, limit));
+    }
+
+    /** Events of one type across incidents (e.g. the actions that worked on a past incident). */
+    public List<TimelineEvent> events(IncidentId incident, EventType type) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT * FROM timeline_event WHERE incident_id = ? AND type = ?"
+                + " ORDER BY seq", IncidentStore::event, incident.value(), type));
+    }
+
+    /** Open incidents with no triage result and no event after the request: a triage a stop interrupted. */
+    public List<Incident> awaitingTriage() throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT " + INCIDENT_COLUMNS + " FROM incident i"
+                + " WHERE status = 'OPEN' AND severity IS NULL AND NOT EXISTS (SELECT 1 FROM timeline_event e WHERE e.incident_id = i.id"
+                + " AND e.type <> 'TRIAGE_REQUESTED') ORDER BY id", IncidentStore::incident));
+    }
+
+    // ---- outbox ----
+
+    /**
+     * Claims messages that are due, at most one per incident (the next in its order), for {@code lease}.
+     * Several bot replicas may call this at once: a row is claimed by exactly one.
+     */
+    public List<OutboxItem> claimDue(String claimant, Instant now, Duration lease, int limit) throws StoreException {
+        List<OutboxItem> candidates = jdbc.inTransaction(c -> Jdbc.query(c,
+                "SELECT o.id, o.incident_id, o.seq, o.kind, o.channel, o.message, o.attempts, o.next_attempt_at,"
+                        + " i.anchor_ts FROM outbox o JOIN incident i ON i.id = o.incident_id"
+                        + " WHERE o.status = 'PENDING' AND o.next_attempt_at <= ?"
+                        + " AND (o.claimed_until IS NULL OR o.claimed_until < ?)"
+                        + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id"
+                        + " AND p.seq < o.seq AND p.status = 'PENDING')"
+                        + " ORDER BY o.id LIMIT ?",
+                rs -> new OutboxItem(rs.getLong("id"), new IncidentId(rs.getLong("incident_id")), rs.getInt("seq"),
+                        OutboxKind.valueOf(rs.getString("kind")), rs.getString("channel"), rs.getString("message"),
+                        rs.getInt("attempts"), Jdbc.instant(rs, "next_attempt_at"), rs.getString("anchor_ts")),
+                now, now, limit));
+        List<OutboxItem> claimed = new ArrayList<>();
+        for (OutboxItem item : candidates) {
+            int won = jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET claimed_by = ?, claimed_until = ?"
+                    + " WHERE id = ? AND status = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)",
+                    claimant, now.plus(lease), item.id(), now));
+            if (won == 1) {
+                claimed.add(item);
+            }
+        }
+        return claimed;
+    }
+
+    /** Slack accepted it: never send it again. An anchor's ts becomes the incident's. */
+    public void markSent(OutboxItem item, String slackTs, Instant at) throws StoreException {
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "UPDATE outbox SET status = 'SENT', slack_ts = ?, sent_at = ?, attempts = attempts + 1,"
+                    + " claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = ?", slackTs, at, item.id());
+            if (item.kind() == OutboxKind.ANCHOR && slackTs != null) {
+                Jdbc.update(c, "UPDATE incident SET anchor_ts = ? WHERE id = ?", slackTs, item.incident().value());
+            }
+            return null;
+        });
+    }
+
+    /** Slack did not take it this time: try again at {@code next}. */
+    public void markRetry(OutboxItem item, String error, Instant next) throws StoreException {
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
+                + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", next, clip(error, 1000),
+                item.id()));
+    }
+
+    /** Slack will never take it (channel gone, bot removed): stop trying, keep the record. */
+    public void markDead(OutboxItem item, String error) throws StoreException {
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET status = 'DEAD', attempts = attempts + 1,"
+                + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", clip(error, 1000), item.id()));
+    }
+
+    public int pendingCount() throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT COUNT(*) FROM outbox WHERE status = 'PENDING'",
+                rs -> rs.getInt(1)).get(0));
+    }
+
+    /** The delivered ts of an incident's messages, in order: for tests and the export. */
+    public List<String> deliveredTs(IncidentId incident) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT slack_ts FROM outbox WHERE incident_id = ?"
+                + " AND status = 'SENT' ORDER BY seq", rs -> rs.getString(1), incident.value()));
+    }
+
+    // ---- internals ----
+
+    private static TimelineEvent appendIn(Connection c, IncidentId incident, EventType type, String actor, Instant at,
+            String summary, String payload, List<OutgoingMessage> messages) throws SQLException {
+        // Lock the incident row: appends to one incident are serialised, so seq never collides.
+        List<Long> locked = Jdbc.query(c, "SELECT id FROM incident WHERE id = ? FOR UPDATE", rs -> rs.getLong(1),
+                incident.value());
+        if (locked.isEmpty()) {
+            throw new SQLException("no incident " + incident);
+        }
+        int seq = nextSeq(c, "timeline_event", incident);
+        long eventId = Jdbc.insert(c, "INSERT INTO timeline_event (incident_id, seq, type, actor, occurred_at, summary,"
+                + " payload) VALUES (?, ?, ?, ?, ?, ?, ?)", incident.value(), seq, type, clip(actor, 64), at,
+                clip(summary, 4000), payload);
+        String channel = Jdbc.query(c, "SELECT channel FROM incident WHERE id = ?", rs -> rs.getString(1),
+                incident.value()).get(0);
+        for (OutgoingMessage m : messages) {
+            Jdbc.insert(c, "INSERT INTO outbox (incident_id, event_id, seq, kind, channel, message, status, attempts,"
+                    + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)", incident.value(),
+                    eventId, nextSeq(c, "outbox", incident), m.kind(), channel, m.body(), at, at);
+        }
+        return new TimelineEvent(eventId, incident, seq, type, actor, at, summary, payload);
+    }
+
+    private static int nextSeq(Connection c, String table, IncidentId incident) throws SQLException {
+        return Jdbc.query(c, "SELECT COALESCE(MAX(seq), 0) + 1 FROM " + table + " WHERE incident_id = ?",
+                rs -> rs.getInt(1), incident.value()).get(0);
+    }
+
+    private static Optional<Incident> findIn(Connection c, IncidentId incident) throws SQLException {
+        return Jdbc.query(c, "SELECT " + INCIDENT_COLUMNS + " FROM incident WHERE id = ?", IncidentStore::incident,
+                incident.value()).stream().findFirst();
+    }
+
+    private static Incident incident(ResultSet rs) throws SQLException {
+        return new Incident(new IncidentId(rs.getLong("id")), rs.getString("channel"), rs.getString("anchor_ts"),
+                rs.getString("host"), rs.getString("requested_by"), Jdbc.instant(rs, "opened_at"),
+                IncidentStatus.valueOf(rs.getString("status")), rs.getString("severity"), rs.getString("headline"),
+                rs.getString("pattern"), rs.getString("fingerprint"), Jdbc.instant(rs, "resolved_at"),
+                rs.getString("resolved_by"), rs.getString("resolution"));
+    }
+
+    private static TimelineEvent event(ResultSet rs) throws SQLException {
+        return new TimelineEvent(rs.getLong("id"), new IncidentId(rs.getLong("incident_id")), rs.getInt("seq"),
+                EventType.valueOf(rs.getString("type")), rs.getString("actor"), Jdbc.instant(rs, "occurred_at"),
+                rs.getString("summary"), rs.getString("payload"));
+    }
+
+    private static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+}
