@@ -34,6 +34,12 @@ die() { echo "capture: ERROR: $*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root"
 [[ -f $JAR ]] || die "$JAR not found: run ./mvnw -q -o package -DskipTests first"
+# Work from a private copy: a concurrent build may replace or delete target/ mid-capture, and every
+# fixture of one run should come from the same build.
+JAR_COPY=$(mktemp -d /tmp/triagebot-capture-jar.XXXXXX)/triagebot.jar
+cp "$JAR" "$JAR_COPY"
+JAR_SHA=$(sha256sum "$JAR_COPY" | cut -c1-16)
+readonly JAR_COPY JAR_SHA
 
 # ---------------------------------------------------------------------------------------------------
 # What each fixture must show. expected.yaml is read by FixtureCorpusTest:
@@ -215,13 +221,13 @@ capture_one() {
     tmp=$(mktemp -d /tmp/triagebot-capture.XXXXXX)
     local extra=()
     [[ $c == listen-overflow || $c == tcp-retrans ]] && extra+=(--provenance "port=$(lab_port "$c")")
-    java -jar "$JAR" triage local --window "$WINDOW" --save-raw "$tmp" --json \
+    java -jar "$JAR_COPY" triage local --window "$WINDOW" --save-raw "$tmp" --json \
         --provenance "condition=$c" \
         --provenance "how=$how" \
         --provenance "settle-seconds=$([[ $c == idle ]] && echo 0 || echo "$SETTLE")" \
         --provenance "background-cpu-busy-before=${busy}% (quiet: $quiet)" \
         --provenance "captured-on=$(captured_on)" \
-        --provenance "captured-by=lab/capture.sh" \
+        --provenance "captured-by=lab/capture.sh with target/triagebot.jar sha256 $JAR_SHA..." \
         "${extra[@]}" >"$tmp/report.json"
     if [[ $c != idle ]]; then
         $LAB stop "$c"
@@ -324,12 +330,16 @@ main() {
             [[ " ${wanted[*]} " == *" $c "* ]] && todo+=("$c")
         done
     fi
-    trap '$LAB stop-all >/dev/null 2>&1 || $LAB stop-all' EXIT
+    trap '$LAB stop-all >/dev/null 2>&1 || $LAB stop-all; rm -rf "$(dirname "$JAR_COPY")"' EXIT
     trap 'exit 130' INT TERM
     $LAB stop-all
     mkdir -p "$FIXTURES"
     for c in "${todo[@]}"; do
         capture_one "$c"
+        if [[ $c == idle ]]; then
+            # Hand-written fixtures are edits of the fresh idle capture (see lab/handwrite.py).
+            python3 lab/handwrite.py "$FIXTURES/idle/local.run" "$FIXTURES"
+        fi
     done
     write_readme
     log "done: ${todo[*]}"

@@ -9,6 +9,8 @@
 #   lab.sh verify-clean       exit 1 if anything the lab makes is still present
 #   lab.sh how CONDITION      the exact commands and parameters of a running condition
 #   lab.sh conditions         the condition names, one a line
+#   lab.sh preflight          check every prerequisite (root, tools, cgroups, zram, kmsg, ports);
+#                             prints what is missing and exits 1 if anything is
 #
 # Must run as root. Network traffic only ever targets 127.0.0.1.
 #
@@ -318,11 +320,13 @@ visible_cpu() {
     ((busy >= 90))
 }
 
-# context-switch: stress-ng switch stressors ping-pong messages through pipes.
+# context-switch: stress-ng switch stressors ping-pong messages through pipes (one pair per CPU:
+# ~1,000,000 switches/s per CPU, mostly system time). Twice as many pairs starved kernel workers on a
+# loaded 2-CPU VM long enough for "BUG: workqueue lockup" and made everything else crawl.
 start_context-switch() {
-    local n=$((2 * NCPU))
+    local n=$NCPU
     spawn context-switch stress "" stress-ng --switch "$n" --timeout "$MAX_SECONDS"
-    record_how context-switch "stress-ng --switch $n (pipe ping-pong, 2 x $NCPU workers)"
+    record_how context-switch "stress-ng --switch $n (pipe ping-pong, one pair per CPU)"
 }
 visible_context-switch() {
     local r
@@ -770,6 +774,29 @@ list() {
     if [[ -n $left ]]; then echo "present:"; echo "$left" | sed 's/^/  /'; else echo "present: nothing"; fi
 }
 
+preflight() {
+    local missing=() c
+    [[ $(id -u) -eq 0 ]] || missing+=("root (running as uid $(id -u))")
+    for c in stress-ng python3 nft iperf3 setsid ss mkswap swapon swapoff blkid dmesg df; do
+        command -v "$c" >/dev/null 2>&1 || missing+=("command $c")
+    done
+    cg_root cpu >/dev/null || missing+=("a cgroup hierarchy with the cpu controller")
+    cg_root memory >/dev/null || missing+=("a cgroup hierarchy with the memory controller")
+    [[ -e /sys/block/zram0 || -e /sys/class/zram-control/hot_add ]] || modinfo zram >/dev/null 2>&1 ||
+        missing+=("zram (no /sys/block/zram0, no zram-control, no zram module)")
+    [[ -w /dev/kmsg ]] || missing+=("writable /dev/kmsg")
+    [[ -e /proc/pressure/memory ]] || missing+=("PSI (/proc/pressure; boot with psi=1)")
+    if command -v ss >/dev/null 2>&1; then
+        port_free "$RETRANS_PORT" || missing+=("free port $RETRANS_PORT (tcp-retrans)")
+        port_free "$LISTEN_PORT" || missing+=("free port $LISTEN_PORT (listen-overflow)")
+    fi
+    if ((${#missing[@]} > 0)); then
+        printf 'missing: %s\n' "${missing[@]}"
+        return 1
+    fi
+    echo "ok: cgroup layout $(cg_layout), $NCPU CPUs"
+}
+
 main() {
     local cmd=${1:-}
     case $cmd in
@@ -792,6 +819,7 @@ main() {
             [[ -z $left ]] || { echo "$left"; exit 1; }
             ;;
         conditions) printf '%s\n' "${CONDITIONS[@]}" ;;
+        preflight) preflight ;;
         *) usage ;;
     esac
 }

@@ -6,6 +6,8 @@ import io.triagebot.config.ConfigException;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.RunLimits;
 import io.triagebot.slack.SlackBot;
+import io.triagebot.store.Database;
+import io.triagebot.store.StoreException;
 import io.triagebot.triage.TriageService;
 import io.triagebot.triage.TriageSetup;
 import java.io.PrintWriter;
@@ -59,8 +61,15 @@ final class ServeCommand implements Callable<Integer> {
             err.println("triagebot: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
+        Database database;
+        try {
+            database = Database.open(bot.database());
+        } catch (StoreException e) {
+            err.println("triagebot: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (SlackBot slack = new SlackBot(bot, service, Clock.systemUTC())) {
+        try (database; SlackBot slack = new SlackBot(bot, service, database, Clock.systemUTC())) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
             slack.start();
             err.println("triagebot: serving (" + bot.describe() + ")");

@@ -1,5 +1,6 @@
 package io.triagebot.config;
 
+import io.triagebot.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param commands probe catalog directory; null means the built-in one
  * @param thresholds site threshold overrides; null means none
  * @param dataDir where state lives
+ * @param database where incidents live: H2 under dataDir by default, PostgreSQL by URL
  */
 public record BotConfig(
         String slackBotToken,
@@ -35,7 +37,8 @@ public record BotConfig(
         Path sshConfig,
         Path commands,
         Path thresholds,
-        Path dataDir) {
+        Path dataDir,
+        DatabaseSettings database) {
 
     public boolean socketMode() {
         return slackAppToken != null;
@@ -44,7 +47,7 @@ public record BotConfig(
     /** Shown at start-up and in logs: never the secrets themselves. */
     public String describe() {
         return (socketMode() ? "Socket Mode" : "HTTP mode on port " + httpPort + " at /slack/events")
-                + ", Slack API " + slackApiUrl + ", data " + dataDir
+                + ", Slack API " + slackApiUrl + ", data " + dataDir + ", database " + database.describe()
                 + (allowedChannels.isEmpty() ? ", any channel" : ", channels " + allowedChannels)
                 + (allowedUsers.isEmpty() ? ", any user" : ", users " + allowedUsers);
     }

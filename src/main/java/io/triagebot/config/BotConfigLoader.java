@@ -1,5 +1,6 @@
 package io.triagebot.config;
 
+import io.triagebot.store.DatabaseSettings;
 import io.triagebot.yaml.StrictYaml;
 import io.triagebot.yaml.YamlException;
 import io.triagebot.yaml.YamlMap;
@@ -19,7 +20,9 @@ import java.util.regex.Pattern;
  */
 public final class BotConfigLoader {
 
-    static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "triage", "ssh", "commands", "thresholds", "dataDir");
+    static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "triage", "ssh", "database", "commands", "thresholds",
+            "dataDir");
+    static final Set<String> DATABASE_KEYS = YamlMap.keySet("url", "user");
     static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers");
     static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");
     static final Set<String> SSH_KEYS = YamlMap.keySet("config");
@@ -85,9 +88,24 @@ public final class BotConfigLoader {
                     : env.containsKey("TRIAGEBOT_DATA_DIR") ? Path.of(env.get("TRIAGEBOT_DATA_DIR"))
                     : doc != null && doc.has("dataDir") ? Path.of(doc.string("dataDir"))
                     : Path.of(env.getOrDefault("HOME", "."), ".local", "share", "triagebot");
+            YamlMap database = section(doc, "database", DATABASE_KEYS);
+            String dbUrl = env.getOrDefault("TRIAGEBOT_DB_URL",
+                    database == null ? null : database.optionalString("url").orElse(null));
+            DatabaseSettings db;
+            if (dbUrl == null) {
+                db = DatabaseSettings.embedded(dataDir);
+            } else {
+                if (!dbUrl.startsWith("jdbc:postgresql:") && !dbUrl.startsWith("jdbc:h2:")) {
+                    throw new ConfigException("database URL must start with jdbc:postgresql: or jdbc:h2:, got '"
+                            + new DatabaseSettings(dbUrl, "", "").describe() + "'");
+                }
+                String dbUser = env.getOrDefault("TRIAGEBOT_DB_USER",
+                        database == null ? "triagebot" : database.optionalString("user").orElse("triagebot"));
+                db = new DatabaseSettings(dbUrl, dbUser, env.getOrDefault("TRIAGEBOT_DB_PASSWORD", ""));
+            }
             return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, channels, users,
                     Duration.ofMillis(Math.round(window * 1000)), Duration.ofMillis(Math.round(deadline * 1000)),
-                    concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir);
+                    concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir, db);
         } catch (YamlException e) {
             throw new ConfigException(e.getMessage());
         }

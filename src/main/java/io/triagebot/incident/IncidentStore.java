@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Incidents, timelines and the outbox, over JDBC. Every event is stored together with the Slack messages
@@ -28,15 +29,19 @@ public final class IncidentStore {
         this.jdbc = new Jdbc(database.dataSource());
     }
 
-    /** Opens an incident with its first event and its anchor message. */
-    public Incident open(String channel, String user, String host, Instant at, String summary, OutgoingMessage anchor)
-            throws StoreException {
+    /**
+     * Opens an incident with its first event and its anchor message, which {@code anchor} renders from
+     * the new incident (it needs the id).
+     */
+    public Incident open(String channel, String user, String host, Instant at, String summary,
+            Function<Incident, OutgoingMessage> anchor) throws StoreException {
         return jdbc.inTransaction(c -> {
             long id = Jdbc.insert(c, "INSERT INTO incident (channel, host, requested_by, opened_at, status)"
                     + " VALUES (?, ?, ?, ?, ?)", channel, host, user, at, IncidentStatus.OPEN);
             IncidentId incident = new IncidentId(id);
-            appendIn(c, incident, EventType.TRIAGE_REQUESTED, user, at, summary, null, List.of(anchor));
-            return findIn(c, incident).orElseThrow();
+            Incident opened = findIn(c, incident).orElseThrow();
+            appendIn(c, incident, EventType.TRIAGE_REQUESTED, user, at, summary, null, List.of(anchor.apply(opened)));
+            return opened;
         });
     }
 
@@ -83,11 +88,12 @@ public final class IncidentStore {
     }
 
     /**
-     * Earlier incidents on the same host or with the same primary pattern, newest first.
+     * Earlier triaged incidents on the same host, or with the same primary pattern (when there is one),
+     * newest first.
      */
     public List<Incident> similar(String host, String pattern, IncidentId exclude, int limit) throws StoreException {
         return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT " + INCIDENT_COLUMNS + " FROM incident"
-                + " WHERE id <> ? AND pattern IS NOT NULL AND (host = ? OR pattern = ?)"
+                + " WHERE id < ? AND severity IS NOT NULL AND (host = ? OR pattern = ?)"
                 + " ORDER BY opened_at DESC, id DESC LIMIT ?", IncidentStore::incident, exclude.value(), host,
                 pattern, limit));
     }

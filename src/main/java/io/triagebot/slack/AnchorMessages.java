@@ -1,20 +1,30 @@
 package io.triagebot.slack;
 
+import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
 
+import com.slack.api.model.block.LayoutBlock;
 import io.triagebot.analysis.Report;
+import io.triagebot.incident.Incident;
 import io.triagebot.probe.TargetException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The anchor message that starts an incident thread: which host, who asked, when, and the status, updated
- * in place once the triage is done.
+ * The anchor message that starts an incident thread: incident id, host, who asked, when, and the
+ * status, updated in place as the incident moves. It carries the timeline and resolve buttons, whose
+ * value is the incident id and nothing else.
  */
 final class AnchorMessages {
+
+    static final String TIMELINE_ACTION = "incident_timeline";
+    static final String RESOLVE_ACTION = "incident_resolve";
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -22,33 +32,57 @@ final class AnchorMessages {
     private AnchorMessages() {
     }
 
-    static SlackMessage collecting(String host, String user, Instant requested) {
-        String text = "Triage of " + host + " requested: collecting";
-        return message(text, ":hourglass_flowing_sand: *Triage of " + Mrkdwn.code(host) + "*\n" + who(user, requested)
-                + " · status: *collecting*");
+    static SlackMessage collecting(Incident i) {
+        return message("Triage of " + i.host() + " requested: collecting",
+                ":hourglass_flowing_sand: *" + label(i) + " · triage of " + Mrkdwn.code(i.host()) + "*\n"
+                        + who(i) + " · status: *collecting*", i, false);
     }
 
-    static SlackMessage done(String host, String user, Instant requested, Report report) {
-        String line = SlackReportRenderer.emoji(report.severity()) + " *" + report.severity() + "* · "
-                + Mrkdwn.code(host) + ": " + Mrkdwn.escape(report.headline());
-        return message(SlackReportRenderer.fallback(report),
-                line + "\n" + who(user, requested) + " · status: *done*, "
-                        + report.findings().size() + " finding" + (report.findings().size() == 1 ? "" : "s")
-                        + " (details in the thread)");
+    static SlackMessage done(Incident i, Report report) {
+        String line = SlackReportRenderer.emoji(report.severity()) + " *" + label(i) + " · " + report.severity()
+                + "* · " + Mrkdwn.code(i.host()) + ": " + Mrkdwn.escape(report.headline());
+        return message(i.id() + " " + SlackReportRenderer.fallback(report), line + "\n" + who(i) + " · status: *triaged*, "
+                + report.findings().size() + " finding" + (report.findings().size() == 1 ? "" : "s")
+                + " (details in the thread)", i, true);
     }
 
-    static SlackMessage failed(String host, String user, Instant requested, TargetException.Kind kind, String message) {
-        return message("Triage of " + host + " failed: " + message, ":warning: *" + TargetAdvice.label(kind) + "* · "
-                + Mrkdwn.code(host) + ": " + Mrkdwn.escape(message) + "\n" + who(user, requested)
-                + " · status: *failed* (what to check is in the thread)");
+    static SlackMessage failed(Incident i, TargetException.Kind kind, String message) {
+        return message(i.id() + " triage of " + i.host() + " failed: " + message, ":warning: *" + label(i) + " · "
+                + TargetAdvice.label(kind) + "* · " + Mrkdwn.code(i.host()) + ": " + Mrkdwn.escape(message) + "\n"
+                + who(i) + " · status: *failed* (what to check is in the thread)", i, true);
     }
 
-    private static String who(String user, Instant requested) {
-        return "requested by " + SlackIds.mention(user) + " at <!date^" + requested.getEpochSecond()
-                + "^{date_short_pretty} {time_secs}|" + UTC.format(requested) + ">";
+    static SlackMessage resolved(Incident i) {
+        String severity = i.severity() == null ? "" : " · was " + i.severity();
+        return message(i.id() + " resolved", ":white_check_mark: *" + label(i) + " · RESOLVED" + severity + "* · "
+                + Mrkdwn.code(i.host()) + (i.headline() == null ? "" : ": " + Mrkdwn.escape(i.headline())) + "\n"
+                + who(i) + " · resolved by " + SlackIds.mention(i.resolvedBy())
+                + (i.resolution() == null ? "" : ": " + Mrkdwn.escape(i.resolution())), i, false);
     }
 
-    private static SlackMessage message(String text, String mrkdwn) {
-        return new SlackMessage(text, List.of(section(s -> s.text(markdownText(mrkdwn)))));
+    private static String label(Incident i) {
+        return i.id() == null ? "new incident" : i.id().toString();
+    }
+
+    private static String who(Incident i) {
+        Instant at = i.openedAt();
+        return "requested by " + SlackIds.mention(i.requestedBy()) + " at <!date^" + at.getEpochSecond()
+                + "^{date_short_pretty} {time_secs}|" + UTC.format(at) + ">";
+    }
+
+    private static SlackMessage message(String text, String mrkdwn, Incident i, boolean resolveButton) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(mrkdwn))));
+        if (i.id() != null) {
+            String value = i.id().toString();
+            List<com.slack.api.model.block.element.BlockElement> buttons = new ArrayList<>();
+            buttons.add(button(b -> b.actionId(TIMELINE_ACTION).text(plainText("Timeline")).value(value)));
+            if (resolveButton) {
+                buttons.add(button(b -> b.actionId(RESOLVE_ACTION).text(plainText("Resolve")).value(value)
+                        .style("primary")));
+            }
+            blocks.add(actions(a -> a.elements(buttons)));
+        }
+        return new SlackMessage(text, blocks);
     }
 }

@@ -8,7 +8,23 @@ import com.slack.api.bolt.servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
 import io.triagebot.config.BotConfig;
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.response.Response;
+import io.triagebot.incident.Incident;
+import io.triagebot.incident.IncidentId;
+import io.triagebot.incident.IncidentService;
+import io.triagebot.incident.IncidentStore;
+import io.triagebot.schedule.OutboxRetryJob;
+import io.triagebot.schedule.Scheduling;
+import io.triagebot.store.Database;
+import io.triagebot.store.StoreException;
 import io.triagebot.triage.TriageService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.time.Clock;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -19,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Slack adapter: a Bolt app answering {@code /triage}, served over HTTP (every request verified with
- * the signing secret) or over Socket Mode (no public URL needed).
+ * the signing secret) or over Socket Mode (no public URL needed). Every triage is an incident whose
+ * events are stored, then delivered to Slack by the outbox.
  */
 public final class SlackBot implements AutoCloseable {
 
@@ -28,14 +45,25 @@ public final class SlackBot implements AutoCloseable {
     /** Where Slack sends slash commands and interactions in HTTP mode. */
     public static final String EVENTS_PATH = "/slack/events";
 
+    /** How often the outbox is swept for retries and leftovers. */
+    static final Duration OUTBOX_SWEEP = Duration.ofSeconds(5);
+
     private final BotConfig config;
+    private final Database database;
     private final App app;
+    private final IncidentService incidents;
+    private final OutboxDeliverer outbox;
     private final TriageDispatcher dispatcher;
+    private final SlackPoster poster;
+    private final Clock clock;
+    private Scheduling scheduling;
     private Server http;
     private SocketModeApp socketMode;
 
-    public SlackBot(BotConfig config, TriageService service, Clock clock) {
+    public SlackBot(BotConfig config, TriageService service, Database database, Clock clock) {
         this.config = config;
+        this.database = database;
+        this.clock = clock;
         SlackConfig slackConfig = new SlackConfig();
         slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
         slackConfig.setHttpClientReadTimeoutMillis(15_000);
@@ -47,14 +75,29 @@ public final class SlackBot implements AutoCloseable {
                 .signingSecret(config.slackSigningSecret())
                 .slack(slack)
                 .build());
-        SlackPoster poster = new SlackPoster(slack.methods(config.slackBotToken()), RetryPolicy.standard());
-        this.dispatcher = new TriageDispatcher(service, poster, config.concurrency(), config.queueCapacity());
-        app.command("/triage", new TriageSlashCommand(dispatcher,
-                new AccessPolicy(config.allowedChannels(), config.allowedUsers()), config.maxHostsPerCommand(), clock));
+        // Quick retries here; the outbox retries for as long as it takes after that.
+        this.poster = new SlackPoster(slack.methods(config.slackBotToken()),
+                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30)));
+        IncidentStore store = new IncidentStore(database);
+        this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock);
+        this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
+        this.dispatcher = new TriageDispatcher(service, incidents, outbox, config.concurrency(), config.queueCapacity());
+        AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
+        IncidentActions actions = new IncidentActions(incidents, outbox, access);
+        app.command("/triage", new TriageSlashCommand(dispatcher, actions, incidents, outbox, access,
+                config.maxHostsPerCommand()));
+        app.blockAction(AnchorMessages.TIMELINE_ACTION, (req, ctx) -> button(req.getPayload(), actions::timeline, ctx));
+        app.blockAction(AnchorMessages.RESOLVE_ACTION,
+                (req, ctx) -> button(req.getPayload(), (id, user) -> actions.resolve(id, user, null), ctx));
     }
 
     /** Starts serving; returns once Slack can reach the bot. */
     public void start() throws Exception {
+        scheduling = Scheduling.start(database.settings(), replicaName(),
+                Map.of(OutboxRetryJob.class, () -> new OutboxRetryJob(outbox::deliverDue)));
+        scheduling.repeat(OutboxRetryJob.NAME, OutboxRetryJob.class, OUTBOX_SWEEP);
+        markInterruptedTriages();
+        outbox.kick();
         if (config.socketMode()) {
             socketMode = new SocketModeApp(config.slackAppToken(), app, SocketModeClient.Backend.JavaWebSocket);
             socketMode.startAsync();
@@ -77,6 +120,24 @@ public final class SlackBot implements AutoCloseable {
         return http == null ? -1 : ((ServerConnector) http.getConnectors()[0]).getLocalPort();
     }
 
+    public IncidentService incidents() {
+        return incidents;
+    }
+
+    public OutboxDeliverer outbox() {
+        return outbox;
+    }
+
+    /** Ready to serve: database, scheduler and (in Socket Mode) the Slack connection all answer. */
+    public boolean ready() {
+        return database.healthy() && scheduling != null && scheduling.healthy()
+                && (socketMode == null || socketMode.getClient().verifyConnection());
+    }
+
+    /**
+     * Stops taking requests, lets running triages finish and record their outcome, delivers what it can,
+     * then stops the scheduler. Nothing half-written: every event is one transaction.
+     */
     @Override
     public void close() throws Exception {
         if (http != null) {
@@ -85,7 +146,48 @@ public final class SlackBot implements AutoCloseable {
         if (socketMode != null) {
             socketMode.close();
         }
-        dispatcher.shutdown(30);
+        dispatcher.shutdown(config.deadline().toSeconds() + 5);
+        outbox.deliverDue();
+        outbox.close();
+        if (scheduling != null) {
+            scheduling.close();
+        }
         app.stop();
+    }
+
+    /** A triage cut short by a stop never records an outcome: say so in its thread. */
+    private void markInterruptedTriages() {
+        Instant cutoff = clock.instant().minus(config.deadline()).minusSeconds(60);
+        try {
+            for (Incident i : incidents.store().awaitingTriage()) {
+                if (i.openedAt().isBefore(cutoff)) {
+                    incidents.recordInterrupted(i.id());
+                }
+            }
+        } catch (StoreException e) {
+            LOG.error("cannot check for interrupted triages: {}", e.getMessage());
+        }
+    }
+
+    private Response button(BlockActionPayload payload, BiFunction<IncidentId, String, String> action,
+            ActionContext ctx) {
+        String user = payload.getUser() == null ? null : payload.getUser().getId();
+        String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
+        Optional<IncidentId> id = payload.getActions() == null || payload.getActions().isEmpty() ? Optional.empty()
+                : IncidentId.parse(payload.getActions().get(0).getValue());
+        if (id.isPresent() && SlackIds.isId(user) && SlackIds.isId(channel)) {
+            String answer = action.apply(id.get(), user);
+            try {
+                poster.ephemeral(channel, user, answer);
+            } catch (SlackDeliveryException e) {
+                LOG.warn("cannot answer {} in {}: {}", user, channel, e.getMessage());
+            }
+        }
+        return ctx.ack();
+    }
+
+    private static String replicaName() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        return host + "-" + ProcessHandle.current().pid();
     }
 }

@@ -58,6 +58,35 @@ public final class SlackPoster {
                 .blocks(message.blocks())));
     }
 
+    /** Uploads a text file into a thread (files.getUploadURLExternal, upload, completeUploadExternal). */
+    public void upload(String channel, String threadTs, MessageCodec.Upload file) throws SlackDeliveryException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                var r = methods.filesUploadV2(req -> req.channel(channel).threadTs(threadTs).filename(file.filename())
+                        .title(file.title()).content(file.content()).initialComment(file.comment())
+                        .requestFileInfo(false));
+                if (r.isOk()) {
+                    return;
+                }
+                throw new SlackDeliveryException("files.uploadV2", r.getError(), null);
+            } catch (IOException | SlackApiException | com.slack.api.methods.SlackFilesUploadV2Exception e) {
+                if (e instanceof SlackApiException api && api.getResponse().code() != 429
+                        && api.getResponse().code() < 500) {
+                    throw new SlackDeliveryException("files.uploadV2", "HTTP " + api.getResponse().code(), e);
+                }
+                if (attempt >= policy.maxAttempts()) {
+                    throw new SlackDeliveryException("files.uploadV2", "gave up after " + attempt + " attempts: " + e, e);
+                }
+                try {
+                    sleeper.sleep(policy.backoff(attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new SlackDeliveryException("files.uploadV2", "interrupted while retrying", ie);
+                }
+            }
+        }
+    }
+
     public void ephemeral(String channel, String user, String text) throws SlackDeliveryException {
         call("chat.postEphemeral", () -> methods.chatPostEphemeral(req -> req.channel(channel).user(user).text(text)));
     }

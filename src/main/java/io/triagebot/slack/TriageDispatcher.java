@@ -1,12 +1,12 @@
 package io.triagebot.slack;
 
-import static com.slack.api.model.block.Blocks.section;
-import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
-
-import io.triagebot.analysis.Report;
+import io.triagebot.incident.Incident;
+import io.triagebot.incident.IncidentService;
+import io.triagebot.probe.HostName;
+import io.triagebot.probe.TargetException;
+import io.triagebot.store.StoreException;
 import io.triagebot.triage.TriageOutcome;
 import io.triagebot.triage.TriageService;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -15,26 +15,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs triages for Slack in the background, a bounded number at a time: anchor message first, then the
- * triage, then the severity-first summary in the anchor's thread, then the anchor updated with the result.
- * A host that cannot be reached gets its explanation in the thread; nothing fails silently.
+ * Runs the triages of opened incidents in the background, a bounded number at a time, and records each
+ * outcome as incident events (the summary, or what went wrong and what to check); the outbox posts them.
  */
 public final class TriageDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriageDispatcher.class);
 
     private final TriageService service;
-    private final SlackPoster poster;
-    private final SlackReportRenderer renderer = new SlackReportRenderer();
+    private final IncidentService incidents;
+    private final OutboxDeliverer outbox;
     private final ThreadPoolExecutor pool;
 
     /**
      * @param concurrency triages running at once
      * @param queueCapacity triages waiting; beyond it, requests are refused with a "busy" answer
      */
-    public TriageDispatcher(TriageService service, SlackPoster poster, int concurrency, int queueCapacity) {
+    public TriageDispatcher(TriageService service, IncidentService incidents, OutboxDeliverer outbox, int concurrency,
+            int queueCapacity) {
         this.service = service;
-        this.poster = poster;
+        this.incidents = incidents;
+        this.outbox = outbox;
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), r -> {
                     Thread t = new Thread(r, "triage-worker");
@@ -44,72 +45,48 @@ public final class TriageDispatcher implements AutoCloseable {
         this.pool.allowCoreThreadTimeOut(true);
     }
 
-    /** Queues a triage; false when the queue is full. */
-    public boolean submit(TriageRequest request) {
+    /** True when another triage would be accepted now. */
+    public boolean hasCapacity() {
+        return pool.getQueue().remainingCapacity() > 0 && !pool.isShutdown();
+    }
+
+    /** Queues the triage of an opened incident; false when the queue is full. */
+    public boolean submit(Incident incident) {
         try {
-            pool.execute(() -> run(request));
+            pool.execute(() -> run(incident));
             return true;
         } catch (RejectedExecutionException e) {
             return false;
         }
     }
 
-    void run(TriageRequest r) {
-        String host = r.host().value();
-        String anchor;
-        try {
-            anchor = poster.post(r.channel(), null, AnchorMessages.collecting(host, r.user(), r.requestedAt()));
-        } catch (SlackDeliveryException e) {
-            LOG.error("cannot post the anchor for {} in {}: {}", host, r.channel(), e.getMessage());
-            tellRequester(r, "I could not post in this channel (" + e.error() + "). Invite me with /invite and retry.");
-            return;
-        }
+    void run(Incident incident) {
         try {
             TriageOutcome outcome;
             try {
-                outcome = service.triage(r.host());
+                outcome = service.triage(new HostName(incident.host()));
             } catch (RuntimeException e) {
-                LOG.error("triage of {} failed unexpectedly", host, e);
-                poster.post(r.channel(), anchor, text(":x: Triage of " + Mrkdwn.code(host)
-                        + " failed with an internal error: " + Mrkdwn.escape(e.toString())));
-                poster.update(r.channel(), anchor, AnchorMessages.failed(host, r.user(), r.requestedAt(),
-                        io.triagebot.probe.TargetException.Kind.TRANSPORT, "internal error"));
-                return;
+                LOG.error("triage of {} for {} failed unexpectedly", incident.host(), incident.id(), e);
+                outcome = new TriageOutcome.Failed(incident.host(), TargetException.Kind.TRANSPORT,
+                        incident.host() + ": internal error: " + e);
             }
             if (outcome instanceof TriageOutcome.Reported reported) {
-                Report report = reported.report();
-                for (SlackMessage m : renderer.render(report)) {
-                    poster.post(r.channel(), anchor, m);
-                }
-                poster.update(r.channel(), anchor, AnchorMessages.done(host, r.user(), r.requestedAt(), report));
+                incidents.recordReport(incident.id(), reported.report());
             } else if (outcome instanceof TriageOutcome.Failed failed) {
-                poster.post(r.channel(), anchor, text(":warning: *" + TargetAdvice.label(failed.kind()) + "*: "
-                        + Mrkdwn.escape(failed.message()) + "\n*What to check:* "
-                        + TargetAdvice.whatToCheck(failed.kind())));
-                poster.update(r.channel(), anchor, AnchorMessages.failed(host, r.user(), r.requestedAt(), failed.kind(),
-                        failed.message()));
+                incidents.recordFailure(incident.id(), failed.kind(), failed.message());
             }
-        } catch (SlackDeliveryException e) {
-            LOG.error("cannot post the triage of {} in {}: {}", host, r.channel(), e.getMessage());
+        } catch (StoreException e) {
+            LOG.error("cannot record the triage of {} for {}: {}", incident.host(), incident.id(), e.getMessage());
         }
+        outbox.kick();
     }
 
-    private void tellRequester(TriageRequest r, String text) {
-        try {
-            poster.ephemeral(r.channel(), r.user(), text);
-        } catch (SlackDeliveryException e) {
-            LOG.error("cannot reach {} in {} either: {}", r.user(), r.channel(), e.getMessage());
-        }
-    }
-
-    private static SlackMessage text(String mrkdwn) {
-        return new SlackMessage(mrkdwn.replaceAll("[*`_]", ""), List.of(section(s -> s.text(markdownText(mrkdwn)))));
-    }
-
-    /** Lets running triages finish (up to {@code seconds}); queued ones are dropped. */
+    /** Lets running triages finish (up to {@code seconds}); queued ones are dropped, and say so at restart. */
     public void shutdown(long seconds) throws InterruptedException {
         pool.shutdown();
-        pool.awaitTermination(seconds, TimeUnit.SECONDS);
+        if (!pool.awaitTermination(seconds, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
     }
 
     @Override

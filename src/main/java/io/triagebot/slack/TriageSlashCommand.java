@@ -5,26 +5,39 @@ import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.bolt.handler.builtin.SlashCommandHandler;
 import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
-import java.time.Clock;
+import io.triagebot.incident.Incident;
+import io.triagebot.incident.IncidentService;
+import io.triagebot.probe.HostName;
+import io.triagebot.store.StoreException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code /triage HOST...}: answers within Slack's 3 s with an ephemeral acknowledgement, and queues one
- * background triage per host. Help, bad input and refusals are answered ephemerally, to the requester only.
+ * {@code /triage}: answers within Slack's 3 s with an ephemeral acknowledgement. For hosts, opens one
+ * incident per host (its anchor queued for delivery) and queues its triage; for note, resolve and timeline,
+ * records the event on the incident. Help, bad input and refusals are answered to the requester only.
  */
 final class TriageSlashCommand implements SlashCommandHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TriageSlashCommand.class);
+
     private final TriageDispatcher dispatcher;
+    private final IncidentActions actions;
+    private final IncidentService incidents;
+    private final OutboxDeliverer outbox;
     private final AccessPolicy access;
     private final int maxHosts;
-    private final Clock clock;
 
-    TriageSlashCommand(TriageDispatcher dispatcher, AccessPolicy access, int maxHosts, Clock clock) {
+    TriageSlashCommand(TriageDispatcher dispatcher, IncidentActions actions, IncidentService incidents,
+            OutboxDeliverer outbox, AccessPolicy access, int maxHosts) {
         this.dispatcher = dispatcher;
+        this.actions = actions;
+        this.incidents = incidents;
+        this.outbox = outbox;
         this.access = access;
         this.maxHosts = maxHosts;
-        this.clock = clock;
     }
 
     @Override
@@ -33,10 +46,6 @@ final class TriageSlashCommand implements SlashCommandHandler {
         if (!SlackIds.isId(p.getChannelId()) || !SlackIds.isId(p.getUserId())) {
             return ctx.ack("This request has no valid channel or user.");
         }
-        String refusal = access.refusal(p.getChannelId(), p.getUserId());
-        if (refusal != null) {
-            return ctx.ack(refusal);
-        }
         SlashCommandText parsed = SlashCommandText.parse(p.getText(), maxHosts);
         if (parsed instanceof SlashCommandText.Help) {
             return ctx.ack(SlashCommandText.usage(maxHosts));
@@ -44,17 +53,51 @@ final class TriageSlashCommand implements SlashCommandHandler {
         if (parsed instanceof SlashCommandText.Invalid invalid) {
             return ctx.ack(":no_entry: " + Mrkdwn.escape(invalid.message()) + "\n" + SlashCommandText.usage(maxHosts));
         }
-        List<io.triagebot.probe.HostName> hosts = ((SlashCommandText.Hosts) parsed).hosts();
-        List<String> refused = hosts.stream()
-                .filter(h -> !dispatcher.submit(new TriageRequest(p.getChannelId(), p.getUserId(), h, clock.instant())))
-                .map(h -> h.value()).toList();
-        String queued = hosts.stream().map(h -> h.value()).filter(h -> !refused.contains(h))
-                .map(Mrkdwn::code).collect(Collectors.joining(", "));
-        if (refused.isEmpty()) {
-            return ctx.ack(":mag: Triaging " + queued + ": a thread per host will appear in this channel.");
+        if (parsed instanceof SlashCommandText.Note note) {
+            return ctx.ack(actions.note(note.incident(), p.getUserId(), note.text()));
         }
-        return ctx.ack((queued.isEmpty() ? "" : ":mag: Triaging " + queued + ". ") + ":hourglass: Too many triages"
-                + " running; not queued: " + refused.stream().map(Mrkdwn::code).collect(Collectors.joining(", "))
-                + ". Try again in a minute.");
+        if (parsed instanceof SlashCommandText.Resolve resolve) {
+            return ctx.ack(actions.resolve(resolve.incident(), p.getUserId(), resolve.text()));
+        }
+        if (parsed instanceof SlashCommandText.Timeline timeline) {
+            return ctx.ack(actions.timeline(timeline.incident(), p.getUserId()));
+        }
+        String refusal = access.refusal(p.getChannelId(), p.getUserId());
+        if (refusal != null) {
+            return ctx.ack(refusal);
+        }
+        List<String> started = new ArrayList<>();
+        List<String> busy = new ArrayList<>();
+        for (HostName host : ((SlashCommandText.Hosts) parsed).hosts()) {
+            if (!dispatcher.hasCapacity()) {
+                busy.add(Mrkdwn.code(host.value()));
+                continue;
+            }
+            try {
+                Incident incident = incidents.open(p.getChannelId(), p.getUserId(), host.value());
+                if (dispatcher.submit(incident)) {
+                    started.add(Mrkdwn.code(host.value()) + " (" + incident.id() + ")");
+                } else {
+                    incidents.recordFailure(incident.id(), io.triagebot.probe.TargetException.Kind.TRANSPORT,
+                            "too many triages running; not started");
+                    busy.add(Mrkdwn.code(host.value()));
+                }
+            } catch (StoreException e) {
+                LOG.error("cannot open an incident for {}: {}", host, e.getMessage());
+                return ctx.ack(":x: The bot cannot reach its database right now; nothing was started. ("
+                        + Mrkdwn.escape(e.getMessage()) + ")");
+            }
+        }
+        outbox.kick();
+        StringBuilder answer = new StringBuilder();
+        if (!started.isEmpty()) {
+            answer.append(":mag: Triaging ").append(String.join(", ", started))
+                    .append(": a thread per host appears in this channel.");
+        }
+        if (!busy.isEmpty()) {
+            answer.append(answer.isEmpty() ? "" : " ").append(":hourglass: Too many triages running; not started: ")
+                    .append(String.join(", ", busy)).append(". Try again in a minute.");
+        }
+        return ctx.ack(answer.toString());
     }
 }

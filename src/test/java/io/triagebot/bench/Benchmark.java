@@ -17,6 +17,8 @@ import io.triagebot.snapshot.SnapshotReader;
 import io.triagebot.ssh.SshTargetConnector;
 import io.triagebot.config.BotConfig;
 import io.triagebot.slack.SlackBot;
+import io.triagebot.store.Database;
+import io.triagebot.store.DatabaseSettings;
 import io.triagebot.testsupport.FakeSlackApi;
 import io.triagebot.testsupport.SignedSlackRequests;
 import io.triagebot.testsupport.TestSshd;
@@ -117,11 +119,13 @@ public final class Benchmark {
     private static void slackFigures(int runs, Path sshConfig, FakeSlackApi slack, CollectorSettings settings)
             throws Exception {
         String secret = "bench-signing-secret";
+        Path data = Files.createTempDirectory("bench-data");
         BotConfig config = new BotConfig("xoxb-bench", null, secret, slack.baseUrl(), 0, Set.of(), Set.of(),
-                settings.window(), settings.deadline(), 4, 100, 10, sshConfig, null, null,
-                Files.createTempDirectory("bench-data"));
-        try (SlackBot bot = new SlackBot(config, TriageSetup.build(null, null, sshConfig, true, settings),
-                java.time.Clock.systemUTC())) {
+                settings.window(), settings.deadline(), 4, 100, 10, sshConfig, null, null, data,
+                DatabaseSettings.embedded(data));
+        try (Database database = Database.open(config.database());
+                SlackBot bot = new SlackBot(config, TriageSetup.build(null, null, sshConfig, true, settings), database,
+                        java.time.Clock.systemUTC())) {
             bot.start();
             SignedSlackRequests requests = new SignedSlackRequests(
                     java.net.URI.create("http://127.0.0.1:" + bot.httpPort() + SlackBot.EVENTS_PATH), secret);

@@ -31,7 +31,7 @@ class IncidentStoreTest {
     void eventsAndTheirMessagesAreStoredTogetherInOrder(String kind) throws Exception {
         try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
             IncidentStore store = new IncidentStore(db);
-            Incident i = store.open("C1", "U1", "db-3", T0, "triage requested", message(OutboxKind.ANCHOR, "anchor"));
+            Incident i = store.open("C1", "U1", "db-3", T0, "triage requested", anchor("anchor"));
             assertTrue(i.id().toString().matches("INC-\\d+"));
             store.append(i.id(), EventType.FINDINGS, TimelineEvent.BOT, T0.plusSeconds(2), "findings", "{\"x\":1}",
                     List.of(message(OutboxKind.REPLY, "summary"), message(OutboxKind.UPDATE_ANCHOR, "done")));
@@ -71,7 +71,7 @@ class IncidentStoreTest {
         try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
             IncidentStore store = new IncidentStore(db);
             for (int n = 0; n < 5; n++) {
-                store.open("C1", "U1", "h" + n, T0, "requested", message(OutboxKind.ANCHOR, "a" + n));
+                store.open("C1", "U1", "h" + n, T0, "requested", anchor("a" + n));
             }
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<List<OutboxItem>>> claims = new ArrayList<>();
@@ -94,21 +94,25 @@ class IncidentStoreTest {
     void resolveAndRecall(String kind) throws Exception {
         try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
             IncidentStore store = new IncidentStore(db);
-            Incident past = store.open("C1", "U1", "db-3", T0, "requested", message(OutboxKind.ANCHOR, "a"));
+            Incident past = store.open("C1", "U1", "db-3", T0, "requested", anchor("a"));
             store.recordTriage(past.id(), "CRITICAL", "swap", "swap-death-spiral", "swap-death-spiral");
             assertTrue(store.resolve(past.id(), "U2", T0.plusSeconds(600), "lowered swappiness", "resolved", List.of()));
             assertFalse(store.resolve(past.id(), "U2", T0.plusSeconds(601), "again", "resolved", List.of()),
                     "resolving twice changes nothing");
             Incident otherHost = store.open("C1", "U1", "db-9", T0.plusSeconds(700), "requested",
-                    message(OutboxKind.ANCHOR, "b"));
+                    anchor("b"));
             store.recordTriage(otherHost.id(), "HIGH", "swap", "swap-death-spiral", "swap-death-spiral");
-            Incident now = store.open("C1", "U1", "db-3", T0.plusSeconds(900), "requested", message(OutboxKind.ANCHOR, "c"));
+            Incident now = store.open("C1", "U1", "db-3", T0.plusSeconds(900), "requested", anchor("c"));
             List<Incident> similar = store.similar("db-3", "swap-death-spiral", now.id(), 5);
             assertEquals(List.of(otherHost.id(), past.id()), similar.stream().map(Incident::id).toList());
             assertEquals("lowered swappiness", similar.get(1).resolution());
             assertEquals(IncidentStatus.RESOLVED, similar.get(1).status());
             assertEquals(List.of(now.id()), store.awaitingTriage().stream().map(Incident::id).toList());
         }
+    }
+
+    private static java.util.function.Function<Incident, OutgoingMessage> anchor(String text) {
+        return incident -> message(OutboxKind.ANCHOR, incident.id() + " " + text);
     }
 
     private static OutgoingMessage message(OutboxKind kind, String text) {

@@ -4,23 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.triagebot.config.BotConfig;
-import io.triagebot.probe.CollectorSettings;
-import io.triagebot.probe.RunLimits;
+import io.triagebot.store.DatabaseSettings;
+import io.triagebot.testsupport.BotHarness;
 import io.triagebot.testsupport.FakeSlackApi;
 import io.triagebot.testsupport.SignedSlackRequests;
 import io.triagebot.testsupport.TestSshd;
-import io.triagebot.triage.TriageService;
-import io.triagebot.triage.TriageSetup;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlackBotIT {
 
-    static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
     static final String CHANNEL = "C0INCIDENT";
     static final String USER = "U0ONCALL";
 
@@ -43,7 +35,7 @@ class SlackBotIT {
 
     static TestSshd sshd;
     static FakeSlackApi slack;
-    static SlackBot bot;
+    static BotHarness harness;
     static SignedSlackRequests requests;
 
     @BeforeAll
@@ -54,20 +46,14 @@ class SlackBotIT {
         Files.writeString(sshConfig, Files.readString(sshConfig)
                 + "\nHost refused-1\n  HostName 127.0.0.1\n  Port 1\n  ConnectTimeout 2\n");
         slack = new FakeSlackApi();
-        BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, Set.of(), Set.of(),
-                Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dir.resolve("data"));
-        TriageService service = TriageSetup.build(null, null, sshConfig, true,
-                new CollectorSettings(config.window(), config.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
-        bot = new SlackBot(config, service, Clock.systemUTC());
-        bot.start();
-        requests = new SignedSlackRequests(URI.create("http://127.0.0.1:" + bot.httpPort() + SlackBot.EVENTS_PATH),
-                SECRET);
+        harness = BotHarness.start(sshConfig, slack, DatabaseSettings.embedded(dir.resolve("data")), dir.resolve("data"));
+        requests = harness.requests();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (bot != null) {
-            bot.close();
+        if (harness != null) {
+            harness.close();
         }
         if (slack != null) {
             slack.close();
@@ -89,6 +75,7 @@ class SlackBotIT {
         long ackMillis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(200, ack.statusCode(), ack.body());
         assertTrue(ack.body().contains("Triaging") && ack.body().contains("db-3"), ack.body());
+        assertTrue(ack.body().matches("(?s).*\\(INC-\\d+\\).*"), "the ack names the incident: " + ack.body());
         assertTrue(ackMillis < 3000, "ack took " + ackMillis + " ms; Slack gives up after 3 s");
 
         await(() -> slack.calls("chat.update").size() >= 1, 30);
@@ -97,10 +84,12 @@ class SlackBotIT {
         assertEquals(CHANNEL, anchor.get("channel"));
         assertFalse(anchor.containsKey("thread_ts"), "the anchor starts the thread");
         assertTrue(anchor.get("blocks").contains("db-3") && anchor.get("blocks").contains("collecting"), anchor.get("blocks"));
+        assertTrue(anchor.get("blocks").matches("(?s).*INC-\\d+.*"), "the anchor carries the incident id");
         assertTrue(decoded(anchor.get("blocks")).contains("<@" + USER + ">"), "says who asked");
 
+        String anchorTs = slack.anchorTs().get(0);
         Map<String, String> summary = posts.get(1);
-        assertEquals(FakeSlackApi.ANCHOR_TS, summary.get("thread_ts"), "the summary is a reply in the anchor's thread");
+        assertEquals(anchorTs, summary.get("thread_ts"), "the summary is a reply in the anchor's thread");
         String blocks = summary.get("blocks");
         int header = blocks.indexOf("\"type\":\"header\"");
         assertTrue(header >= 0 && header < 20, "severity header is the first block: " + blocks);
@@ -108,8 +97,10 @@ class SlackBotIT {
         assertTrue(blocks.indexOf("Vitals") > blocks.indexOf("db-3"), "vitals after the severity");
 
         Map<String, String> update = slack.calls("chat.update").get(0);
-        assertEquals(FakeSlackApi.ANCHOR_TS, update.get("ts"));
-        assertTrue(update.get("text").matches("(LOW|MEDIUM|HIGH|CRITICAL) db-3: .+"), update.get("text"));
+        assertEquals(anchorTs, update.get("ts"));
+        assertTrue(update.get("text").matches("INC-\\d+ (LOW|MEDIUM|HIGH|CRITICAL) db-3: .+"), update.get("text"));
+        assertTrue(update.get("blocks").contains("incident_timeline") && update.get("blocks").contains("incident_resolve"),
+                "the anchor offers timeline and resolve buttons");
     }
 
     @Test
@@ -126,7 +117,7 @@ class SlackBotIT {
         requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "refused-1"));
         await(() -> slack.calls("chat.update").size() >= 1, 20);
         Map<String, String> reply = slack.calls("chat.postMessage").stream()
-                .filter(m -> FakeSlackApi.ANCHOR_TS.equals(m.get("thread_ts"))).findFirst().orElseThrow();
+                .filter(m -> slack.anchorTs().get(0).equals(m.get("thread_ts"))).findFirst().orElseThrow();
         assertTrue(reply.get("blocks").contains("REFUSED") && reply.get("blocks").contains("What to check"),
                 reply.get("blocks"));
         assertTrue(slack.calls("chat.update").get(0).get("blocks").contains("failed"));
@@ -137,7 +128,7 @@ class SlackBotIT {
         requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "no-such-host.invalid"));
         await(() -> slack.calls("chat.update").size() >= 1, 20);
         Map<String, String> reply = slack.calls("chat.postMessage").stream()
-                .filter(m -> FakeSlackApi.ANCHOR_TS.equals(m.get("thread_ts"))).findFirst().orElseThrow();
+                .filter(m -> slack.anchorTs().get(0).equals(m.get("thread_ts"))).findFirst().orElseThrow();
         assertTrue(reply.get("blocks").contains("UNKNOWN HOST"), reply.get("blocks"));
     }
 
@@ -180,8 +171,10 @@ class SlackBotIT {
         slack.failFirst("chat.postMessage", 1, 429);
         requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"));
         await(() -> slack.calls("chat.update").size() >= 1, 30);
-        assertEquals(2, slack.delivered("chat.postMessage"), "anchor once and summary once: " + slack.calls("chat.postMessage"));
-        assertEquals(3, slack.calls("chat.postMessage").size(), "the rate-limited attempt plus two deliveries");
+        assertDeliveredOnceEach();
+        assertEquals(1, slack.anchorTs().size(), "one anchor delivered");
+        assertEquals(slack.delivered("chat.postMessage") + 1, slack.calls("chat.postMessage").size(),
+                "exactly one attempt was refused and retried");
     }
 
     @Test
@@ -189,9 +182,16 @@ class SlackBotIT {
         slack.failFirst("chat.postMessage", 2, 503);
         requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"));
         await(() -> slack.calls("chat.update").size() >= 1, 30);
-        assertEquals(2, slack.delivered("chat.postMessage"));
-        long anchors = slack.calls("chat.postMessage").stream().filter(m -> !m.containsKey("thread_ts")).count();
-        assertEquals(3, anchors, "two failed attempts and one delivery of the anchor");
+        assertDeliveredOnceEach();
+        assertEquals(1, slack.anchorTs().size(), "one anchor delivered");
+        long anchorAttempts = slack.calls("chat.postMessage").stream().filter(m -> !m.containsKey("thread_ts")).count();
+        assertEquals(3, anchorAttempts, "two failed attempts and one delivery of the anchor");
+    }
+
+    /** No message reached Slack twice: retries never duplicate. */
+    private static void assertDeliveredOnceEach() {
+        java.util.List<String> delivered = slack.deliveredInOrder();
+        assertEquals(delivered.size(), new java.util.HashSet<>(delivered).size(), "duplicates in " + delivered);
     }
 
     /** Blocks as Slack will read them: Gson escapes '<' as \\u003c on the wire. */

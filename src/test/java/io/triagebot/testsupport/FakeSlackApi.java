@@ -18,9 +18,8 @@ import java.util.Map;
 /** The Slack Web API, faked by WireMock on 127.0.0.1: the one part of Slack that cannot run here. */
 public final class FakeSlackApi implements AutoCloseable {
 
-    public static final String ANCHOR_TS = "1764032400.000100";
-
-    public final WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+    public final WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
+            .globalTemplating(true));
 
     public FakeSlackApi() {
         server.start();
@@ -33,12 +32,50 @@ public final class FakeSlackApi implements AutoCloseable {
         server.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson(
                 "{\"ok\":true,\"url\":\"https://example.slack.com/\",\"team\":\"Example\",\"user\":\"triagebot\","
                         + "\"team_id\":\"T0001\",\"user_id\":\"UBOT0001\",\"bot_id\":\"BBOT0001\"}")));
+        // Like Slack, every message gets its own ts.
         server.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).atPriority(5).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"" + ANCHOR_TS + "\"}")));
+                "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"1764032400.{{randomValue length=6 type='NUMERIC'}}\"}")));
         server.stubFor(post(urlPathEqualTo("/api/chat.update")).atPriority(5).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"" + ANCHOR_TS + "\"}")));
+                "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"{{formData request.body 'f'}}{{f.ts}}\"}")));
         server.stubFor(post(urlPathEqualTo("/api/chat.postEphemeral")).atPriority(5).willReturn(okJson(
                 "{\"ok\":true,\"message_ts\":\"1764032400.000200\"}")));
+        // files v2: get an upload URL (on this same fake), upload to it, complete.
+        server.stubFor(post(urlPathEqualTo("/api/files.getUploadURLExternal")).atPriority(5).willReturn(okJson(
+                "{\"ok\":true,\"upload_url\":\"http://127.0.0.1:" + server.port() + "/upload/F0001\","
+                        + "\"file_id\":\"F0001\"}")));
+        server.stubFor(post(urlPathEqualTo("/upload/F0001")).atPriority(5)
+                .willReturn(aResponse().withStatus(200).withBody("OK - 1234")));
+        server.stubFor(post(urlPathEqualTo("/api/files.completeUploadExternal")).atPriority(5).willReturn(okJson(
+                "{\"ok\":true,\"files\":[{\"id\":\"F0001\",\"title\":\"postmortem\"}]}")));
+    }
+
+    /** Every call to {@code method} answers {@code status} until {@link #reset()}: a Slack outage. */
+    public void failAll(String method, int status) {
+        server.stubFor(post(urlPathEqualTo("/api/" + method)).atPriority(1)
+                .willReturn(aResponse().withStatus(status).withBody("upstream error")));
+    }
+
+    /** The raw bodies POSTed to an upload URL: the files' content. */
+    public List<String> uploads() {
+        return server.findAll(postRequestedFor(urlPathEqualTo("/upload/F0001"))).stream()
+                .map(LoggedRequest::getBodyAsString).toList();
+    }
+
+    /** Successful chat.postMessage and chat.update calls, oldest first, as "method text". */
+    public List<String> deliveredInOrder() {
+        List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = new java.util.ArrayList<>(
+                server.getAllServeEvents());
+        java.util.Collections.reverse(events);
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : events) {
+            String url = e.getRequest().getUrl();
+            if (e.getResponse().getStatus() == 200 && (url.startsWith("/api/chat.postMessage")
+                    || url.startsWith("/api/chat.update"))) {
+                Map<String, String> f = form(e.getRequest());
+                out.add(url.substring(5) + (f.containsKey("thread_ts") ? " reply" : "") + " " + f.get("text"));
+            }
+        }
+        return out;
     }
 
     /** The first {@code failures} calls to {@code method} answer {@code status} (with Retry-After on 429). */
@@ -62,6 +99,23 @@ public final class FakeSlackApi implements AutoCloseable {
     public List<Map<String, String>> calls(String method) {
         return server.findAll(postRequestedFor(urlPathEqualTo("/api/" + method))).stream()
                 .map(FakeSlackApi::form).toList();
+    }
+
+    /** The ts Slack gave each delivered top-level message (an anchor), oldest first. */
+    public List<String> anchorTs() {
+        List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = new java.util.ArrayList<>(
+                server.getAllServeEvents());
+        java.util.Collections.reverse(events);
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : events) {
+            if (e.getRequest().getUrl().startsWith("/api/chat.postMessage") && e.getResponse().getStatus() == 200
+                    && !form(e.getRequest()).containsKey("thread_ts")) {
+                String body = e.getResponse().getBodyAsString();
+                int at = body.indexOf("\"ts\":\"") + 6;
+                out.add(body.substring(at, body.indexOf('"', at)));
+            }
+        }
+        return out;
     }
 
     /** How many calls to {@code method} Slack answered with 200. */

@@ -62,19 +62,18 @@ public final class ContextSwitchExplosionDetector implements Detector {
 
         Tasks tasks = Tasks.of(context);
         Tasks.Program culprit = tasks.topSystem();
-        Tasks.Waits lockFirst = null;
-        Tasks.Waits lockSecond = null;
-        if (culprit != null) {
-            lockFirst = Tasks.waits(context.snapshot().first().threads(), culprit, Tasks.LOCK_WCHAN);
-            lockSecond = Tasks.waits(context.snapshot().second().threads(), culprit, Tasks.LOCK_WCHAN);
-        }
-        double lockShare = lim.v("lock-wait-share-percent");
-        boolean lockExplained = lockFirst != null && (lockFirst.inTopWchan() > 0 && lockFirst.waitingShare() >= lockShare
-                || lockSecond.inTopWchan() > 0 && lockSecond.waitingShare() >= lockShare);
-        boolean confirmed = cost && !idle && culprit != null && !lockExplained;
+        // Switches are lock hand-offs when the switching program waits on a lock, or when a program shows the
+        // full convoy signature: the voluntary/involuntary split that would tell them apart is not collected.
+        Convoys.Convoy convoy = Convoys.find(context, tasks).stream()
+                .filter(c -> c.strong() || culprit != null && c.program().comm().equals(culprit.comm()))
+                .findFirst().orElse(null);
+        boolean lockExplained = convoy != null;
+        PressureShare io = m.ioPressure();
+        boolean ioExplained = io != null && io.some() >= lim.v("io-wait-share-percent");
+        boolean confirmed = cost && !idle && culprit != null && !lockExplained && !ioExplained;
         if (!cost || idle) {
             g.cap(Severity.MEDIUM);
-        } else if (lockExplained) {
+        } else if (lockExplained || ioExplained) {
             g.cap(Severity.HIGH);
         }
 
@@ -133,11 +132,14 @@ public final class ContextSwitchExplosionDetector implements Detector {
             f.note("not confirmed: no visible cost (CPU PSI, run-queue delay or system time) at this rate");
         }
         if (lockExplained) {
-            Tasks.Waits w = lockFirst.inTopWchan() > 0 ? lockFirst : lockSecond;
-            f.note("likely lock hand-offs, not oversubscription: " + w.inTopWchan() + " of " + culprit.comm()
-                    + "'s waiting threads sleep in " + w.topWchan() + " (see the lock-convoy finding)");
+            f.note("possibly lock hand-offs rather than oversubscription: " + convoy.best().inTopWchan() + " of "
+                    + convoy.program().label() + "'s threads wait in " + convoy.wchan() + " (see the lock-convoy finding)");
         }
 
+        if (ioExplained) {
+            f.note("likely I/O waits: tasks waited on I/O " + Format.percent(io.some()) + " of the time (IO PSI some) ["
+                    + lim.cite("io-wait-share-percent") + "]: each synchronous I/O sleeps and wakes (see the io-stall finding)");
+        }
         f.command("pidstat -w 1 5");
         f.command("vmstat 1 5");
         if (culprit != null) {

@@ -70,10 +70,11 @@ public final class InterruptStormDetector implements Detector {
                     g.meet(Severity.HIGH, Grade.above(irqSoft, lim.v("warn-irq-softirq-percent")));
                     g.meet(Severity.CRITICAL, Grade.above(irqSoft, lim.v("critical-irq-softirq-percent")));
                 }
+                // "nobody cared" escalates a storm seen now; alone it is the escalation scanner's line.
                 for (KernelLog.Hit h : nobodyCared) {
                     String irq = h.match().group(1) != null ? h.match().group(1) : h.match().group(2);
-                    if (s.id().equals(irq)) {
-                        g.meetIf(true, Severity.CRITICAL, 1);
+                    if (s.id().equals(irq) && g.any()) {
+                        g.meetIf(true, Severity.CRITICAL, g.score());
                     }
                 }
                 if (g.any() && (worst == null || better(g, worst.grade()))) {
@@ -154,6 +155,10 @@ public final class InterruptStormDetector implements Detector {
             f.crossed("irq+softirq " + Format.percent(irqSoft) + " on CPU " + c.cpu(), lim, "warn-irq-softirq-percent");
         }
         for (KernelLog.Hit h : nobodyCared) {
+            String irq = h.match().group(1) != null ? h.match().group(1) : h.match().group(2);
+            if (!s.id().equals(irq)) {
+                continue;
+            }
             f.fact("kernel log: " + Format.clip(h.text(), 160) + (h.timestamped() ? " (" + Format.duration(h.ageSeconds()) + " ago)" : ""),
                     FindingBuilder.once("dmesg"));
         }

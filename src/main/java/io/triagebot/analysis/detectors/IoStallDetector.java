@@ -64,16 +64,20 @@ public final class IoStallDetector implements Detector {
             g.meet(Severity.HIGH, Grade.above(deep.queueDepth(), lim.v("high-queue-depth")));
         }
         g.meet(Severity.CRITICAL, Grade.above(full, lim.v("critical-io-full-percent")));
-        g.meetIf(!hung.isEmpty(), Severity.CRITICAL, hung.size());
+        // A hung-task report makes a current I/O problem critical; alone it is an escalation, reported as such.
+        boolean ioNow = device != null || some >= lim.v("medium-io-some-percent") || !onIo.isEmpty();
+        g.meetIf(!hung.isEmpty() && ioNow, Severity.CRITICAL, hung.size());
         if (device != null && onIo.size() >= n * lim.v("critical-blocked-per-cpu")) {
             g.meet(Severity.CRITICAL, Grade.above(onIo.size(), n * lim.v("critical-blocked-per-cpu")));
         }
         g.meet(Severity.MEDIUM, Grade.above(iowait, lim.v("iowait-percent")));
         g.meet(Severity.MEDIUM, Grade.above(some, lim.v("medium-io-some-percent")));
+        g.meet(Severity.HIGH, Grade.above(some, lim.v("warn-io-some-percent")));
         if (!g.any()) {
             return List.of();
         }
-        boolean confirmed = stalled != null && (full > 0 || !onIo.isEmpty());
+        // Measured stalls (PSI full: every runnable task waited on I/O) with an I/O problem to show for it.
+        boolean confirmed = full > 0 && (stalled != null || !onIo.isEmpty() || some >= lim.v("warn-io-some-percent"));
         Map<String, List<ProcessMetrics.Blocked>> byComm = new LinkedHashMap<>();
         for (ProcessMetrics.Blocked b : dState) {
             byComm.computeIfAbsent(b.comm(), k -> new ArrayList<>()).add(b);
@@ -144,7 +148,7 @@ public final class IoStallDetector implements Detector {
                     + (b.wchan() == null ? "unknown wchan" : b.wchan()) + (b.inBothSamples() ? ", in both samples" : ""),
                     "/proc/PID/task/TID/stat and wchan, second sample");
         }
-        for (KernelLog.Hit h : hung) {
+        for (KernelLog.Hit h : ioNow ? hung : List.<KernelLog.Hit>of()) {
             f.fact("kernel log" + (h.timestamped() ? " (" + Format.duration(h.ageSeconds()) + " ago)" : "") + ": "
                     + Format.clip(h.text(), 160), FindingBuilder.once("dmesg"));
         }
@@ -165,7 +169,9 @@ public final class IoStallDetector implements Detector {
         if (iowait >= lim.v("iowait-percent")) {
             f.crossed("iowait " + Format.percent(iowait), lim, "iowait-percent");
         }
-        if (some >= lim.v("medium-io-some-percent")) {
+        if (some >= lim.v("warn-io-some-percent")) {
+            f.crossed("IO PSI some " + Format.percent(some), lim, "warn-io-some-percent");
+        } else if (some >= lim.v("medium-io-some-percent")) {
             f.crossed("IO PSI some " + Format.percent(some), lim, "medium-io-some-percent");
         }
         if (device != null && device.utilPercent() >= lim.v("util-percent")) {
@@ -173,8 +179,11 @@ public final class IoStallDetector implements Detector {
                     + " (meaningless for devices serving requests in parallel: NVMe, RAID, virtio)", lim, "util-percent");
         }
         if (!confirmed) {
-            f.note("not confirmed: " + (stalled == null ? "no device shows await and queue rising together"
-                    : "no task measured stalling (IO PSI full 0, no D-state task on an I/O wait channel)"));
+            f.note("not confirmed: " + (!(full > 0) ? "no task measured stalling (IO PSI full is " + Format.percent(full) + ")"
+                    : "no device shows await and queue rising together, no D-state task waits on I/O"));
+        } else if (stalled == null) {
+            f.note("confirmed by the tasks' stall time (IO PSI full) although no device shows a long await: look for "
+                    + "synchronous writes and flushes (fsync, O_SYNC) rather than a slow disk");
         }
 
         f.command("iostat -xz 1 5");

@@ -6,8 +6,6 @@ import io.triagebot.analysis.Finding;
 import io.triagebot.analysis.Format;
 import io.triagebot.analysis.Severity;
 import io.triagebot.analysis.metrics.CpuMetrics;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,13 +30,6 @@ public final class LockConvoyDetector implements Detector {
         return PATTERN;
     }
 
-    /** One program's evidence. */
-    private record Candidate(Tasks.Program program, Tasks.Waits first, Tasks.Waits second, boolean bothSamples) {
-        Tasks.Waits best() {
-            return second.inTopWchan() >= first.inTopWchan() ? second : first;
-        }
-    }
-
     @Override
     public List<Finding> detect(AnalysisContext context) {
         CpuMetrics cpu = context.metrics().cpu();
@@ -51,39 +42,21 @@ public final class LockConvoyDetector implements Detector {
             return List.of();
         }
         Tasks tasks = Tasks.of(context);
-        if (!(tasks.systemCpus() > 0)) {
+        List<Convoys.Convoy> convoys = Convoys.find(context, tasks);
+        if (convoys.isEmpty()) {
             return List.of();
         }
-        double share = lim.v("wchan-share-percent");
-        List<Candidate> candidates = new ArrayList<>();
-        for (Tasks.Program p : tasks.programs()) {
-            if (p.tasks() < lim.v("min-tasks")
-                    || !(100 * p.systemCpus() / tasks.systemCpus() >= lim.v("min-system-time-share-percent"))) {
-                continue;
-            }
-            Tasks.Waits a = Tasks.waits(context.snapshot().first().threads(), p, Tasks.LOCK_WCHAN);
-            Tasks.Waits b = Tasks.waits(context.snapshot().second().threads(), p, Tasks.LOCK_WCHAN);
-            boolean seen = a.inTopWchan() > 0 || b.inTopWchan() > 0;
-            // Every sample in which some of its tasks waited must show them mostly on the lock.
-            boolean consistent = (a.withWchan() == 0 || a.waitingShare() >= share)
-                    && (b.withWchan() == 0 || b.waitingShare() >= share);
-            if (seen && consistent) {
-                boolean both = a.inTopWchan() > 0 && b.inTopWchan() > 0 && a.share() >= share && b.share() >= share;
-                candidates.add(new Candidate(p, a, b, both));
-            }
-        }
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        Candidate c = candidates.stream().max(Comparator.comparingDouble((Candidate x) -> x.program().systemCpus())).get();
+        Convoys.Convoy c = convoys.get(0);
         Tasks.Program p = c.program();
+        double share = lim.v("wchan-share-percent");
         boolean systemHeavy = p.systemShare() >= lim.v("system-share-percent");
         LockStat top = lockStat(context.snapshot().gauges().lockStat());
 
+        // The reference rule (strong) or a sighting in a program spinning in the kernel: HIGH; else MEDIUM.
         Grade g = new Grade();
         double ratio = Grade.above(rate, lim.v("warn-switches-per-second"));
-        g.meet(systemHeavy ? Severity.HIGH : Severity.MEDIUM, ratio);
-        if (top != null && systemHeavy) {
+        g.meet(c.strong() || systemHeavy ? Severity.HIGH : Severity.MEDIUM, ratio);
+        if (top != null && (c.strong() || systemHeavy)) {
             g.meet(Severity.CRITICAL, ratio);
         }
         Tasks.Waits w = c.best();
@@ -96,16 +69,21 @@ public final class LockConvoyDetector implements Detector {
         f.culprit(p.label());
         waits(f, "first", c.first());
         waits(f, "second", c.second());
-        if (!c.bothSamples()) {
+        if (!c.strong()) {
             f.note("the reference rule (" + Format.percent(share) + " of all tasks on one wchan in both samples) holds only "
                     + "among the tasks that were waiting: tasks running when read show no wchan");
         }
+        for (Convoys.Convoy other : convoys.subList(1, Math.min(4, convoys.size()))) {
+            f.fact("also waiting on a lock: " + other.program().label() + ", " + other.best().inTopWchan() + " of "
+                    + other.best().tasks() + " threads in " + other.wchan(), "/proc/PID/task/TID/wchan");
+        }
         f.fact("context switches " + Format.count(rate) + "/s", f.window("/proc/stat ctxt"));
-        f.fact(p.comm() + " CPU: system " + Tasks.cpuPercent(p.systemCpus()) + ", user " + Tasks.cpuPercent(p.userCpus())
-                + " (" + Format.percent(100 * p.systemCpus() / tasks.systemCpus()) + " of all kernel time on the host)",
+        f.fact(p.comm() + " CPU: system " + Tasks.cpuPercent(p.systemCpus()) + ", user " + Tasks.cpuPercent(p.userCpus()),
                 f.window("/proc/PID/stat stime, utime"));
         f.crossed(Format.count(rate) + " switches/s", lim, "warn-switches-per-second");
         f.crossed(w.inTopWchan() + " of " + w.withWchan() + " waiting tasks in " + w.topWchan(), lim, "wchan-share-percent");
+        f.crossed(p.comm() + " uses " + Tasks.cpuPercent(p.cpus()) + ", " + Format.percent(p.systemShare())
+                + " of it in the kernel (an active program, not an idle pool)", lim, "min-system-share-percent");
         if (systemHeavy) {
             f.crossed(p.comm() + "'s CPU is " + Format.percent(p.systemShare()) + " kernel time (high %sys with flat throughput)",
                     lim, "system-share-percent");

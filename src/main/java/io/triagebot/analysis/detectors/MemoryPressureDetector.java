@@ -114,11 +114,16 @@ public final class MemoryPressureDetector implements Detector {
         if (a.confirmed() != b.confirmed()) {
             return a.confirmed();
         }
-        if (a.grade().score() != b.grade().score()) {
-            return a.grade().score() > b.grade().score();
+        // Parents include their children's stalls and events: a deeper group that explains at least half
+        // as much is the more specific culprit.
+        if (a.path() != null && b.path() != null && Cgroups.depth(a.path()) != Cgroups.depth(b.path())) {
+            boolean deeper = Cgroups.depth(a.path()) > Cgroups.depth(b.path());
+            boolean nested = deeper ? a.path().startsWith(b.path() + "/") : b.path().startsWith(a.path() + "/");
+            if (nested) {
+                return deeper ? a.grade().score() >= b.grade().score() / 2 : a.grade().score() > 2 * b.grade().score();
+            }
         }
-        // Parents count their children's events: the deeper group is the more specific culprit.
-        return a.path() != null && b.path() != null && Cgroups.depth(a.path()) > Cgroups.depth(b.path());
+        return a.grade().score() > b.grade().score();
     }
 
     private static Finding finding(AnalysisContext context, Limits lim, MemoryMetrics mem, Scope s) {

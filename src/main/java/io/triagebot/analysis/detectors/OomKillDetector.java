@@ -58,17 +58,22 @@ public final class OomKillDetector implements Detector {
         List<Kill> kills = kills(context);
         List<KernelLog.Hit> anyOom = KernelLog.recent(context, ANY_OOM);
         double inWindow = Math.max(Grade.known(windowKills) ? windowKills : 0, groupKills);
-        boolean timestampedRecent = kills.stream().anyMatch(k -> !Double.isNaN(k.ageSeconds()))
+        double current = lim.v("current-seconds");
+        long currentKills = kills.stream().filter(k -> k.ageSeconds() <= current).count();
+        boolean currentLines = anyOom.stream().anyMatch(h -> h.ageSeconds() <= current);
+        boolean timestamped = kills.stream().anyMatch(k -> !Double.isNaN(k.ageSeconds()))
                 || anyOom.stream().anyMatch(KernelLog.Hit::timestamped);
 
         Grade g = new Grade();
         g.meet(Severity.CRITICAL, Grade.above(inWindow, lim.v("critical-kills-in-window")));
-        g.meet(Severity.HIGH, Grade.above(Math.max(kills.size(), anyOom.isEmpty() ? 0 : 1), lim.v("warn-recent-kills")));
-        g.meetIf(everKilled != null && !g.any(), Severity.MEDIUM, 1);
+        g.meet(Severity.HIGH, Grade.above(Math.max(currentKills, currentLines ? 1 : 0), lim.v("warn-recent-kills")));
+        // Older kills within the escalation horizon, or lines without a timestamp: context for this incident.
+        g.meet(Severity.MEDIUM, Grade.above(Math.max(kills.size(), anyOom.isEmpty() ? 0 : 1), lim.v("warn-recent-kills")));
+        g.meetIf(everKilled != null, Severity.LOW, 1);
         if (!g.any()) {
             return List.of();
         }
-        boolean confirmed = inWindow > 0 || timestampedRecent;
+        boolean confirmed = inWindow > 0 || timestamped;
         Kill last = kills.isEmpty() ? null : kills.get(kills.size() - 1);
         String memcgPath = last != null && last.memcg() != null ? last.memcg()
                 : group != null && groupKills > 0 ? group.path() : everKilled == null ? null : everKilled.path();
@@ -78,6 +83,9 @@ public final class OomKillDetector implements Detector {
         StringBuilder title = new StringBuilder("OOM killer");
         if (last != null) {
             title.append(" killed ").append(last.comm()).append(" (pid ").append(last.pid()).append(')');
+            if (inWindow == 0 && last.ageSeconds() > current) {
+                title.append(' ').append(Format.duration(last.ageSeconds())).append(" ago");
+            }
         } else {
             title.append(inWindow > 0 ? " is killing processes" : " killed processes");
         }
@@ -97,6 +105,9 @@ public final class OomKillDetector implements Detector {
         if (!kills.isEmpty()) {
             impact.append(impact.length() == 0 ? "" : "; ").append(kills.size()).append(" kill(s) in the kernel log within ")
                     .append(Format.duration(context.thresholds().value("escalation", "recent-seconds")));
+            if (currentKills > 0) {
+                impact.append(" (").append(currentKills).append(" within ").append(Format.duration(current)).append(')');
+            }
             if (last.anonRssKb() > 0) {
                 impact.append(", last victim held ").append(Format.bytes(last.anonRssKb() * 1024.0)).append(" anonymous memory");
             }
@@ -138,8 +149,12 @@ public final class OomKillDetector implements Detector {
         }
         if (inWindow > 0) {
             f.crossed(Format.count(inWindow) + " kill(s) in the window", lim, "critical-kills-in-window");
+        } else if (currentKills > 0 || currentLines) {
+            f.crossed(Math.max(1, currentKills) + " kill(s) in the kernel log within " + Format.duration(current), lim,
+                    "warn-recent-kills");
+            f.crossed("logged within " + Format.duration(current), lim, "current-seconds");
         } else if (!kills.isEmpty() || !anyOom.isEmpty()) {
-            f.crossed(Math.max(1, kills.size()) + " recent kill(s) in the kernel log", lim, "warn-recent-kills");
+            f.note("the kills are older than " + lim.cite("current-seconds") + ": context for this incident rather than its cause");
         }
         if (!confirmed) {
             f.note("not confirmed: " + (everKilled != null && kills.isEmpty() && anyOom.isEmpty()

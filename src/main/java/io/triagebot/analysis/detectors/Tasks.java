@@ -74,10 +74,12 @@ final class Tasks {
     }
 
     private final List<Program> programs;
+    private final List<Program> processes;
     private final double systemCpus;
 
-    private Tasks(List<Program> programs, double systemCpus) {
+    private Tasks(List<Program> programs, List<Program> processes, double systemCpus) {
         this.programs = programs;
+        this.processes = processes;
         this.systemCpus = systemCpus;
     }
 
@@ -85,7 +87,7 @@ final class Tasks {
     static Tasks of(AnalysisContext context) {
         Snapshot s = context.snapshot();
         if (!s.hasSecondSample() || s.first().processes().isEmpty() || s.second().processes().isEmpty()) {
-            return new Tasks(List.of(), 0);
+            return new Tasks(List.of(), List.of(), 0);
         }
         double window = s.windowSeconds();
         double hz = context.metrics().cpu() == null ? 100 : Math.round(context.metrics().cpu().userHz());
@@ -100,6 +102,7 @@ final class Tasks {
         Map<String, List<Integer>> pids = new LinkedHashMap<>();
         Map<String, Integer> tasks = new HashMap<>();
         double sys = 0;
+        List<Program> single = new ArrayList<>();
         for (ProcessStat y : s.second().processes()) {
             ProcessStat x = before.get(y.pid());
             double[] c = cpu.computeIfAbsent(y.comm(), k -> new double[2]);
@@ -112,8 +115,11 @@ final class Tasks {
                     c[0] += u;
                     c[1] += k;
                     sys += k;
+                    single.add(new Program(y.comm(), List.of(y.pid()), Math.max(1, y.threads()), u, k));
+                    continue;
                 }
             }
+            single.add(new Program(y.comm(), List.of(y.pid()), Math.max(1, y.threads()), 0, 0));
         }
         List<Program> out = new ArrayList<>();
         cpu.forEach((comm, c) -> {
@@ -122,11 +128,18 @@ final class Tasks {
             out.add(new Program(comm, List.copyOf(p), tasks.get(comm), c[0], c[1]));
         });
         out.sort(Comparator.comparingDouble(Program::cpus).reversed());
-        return new Tasks(List.copyOf(out), sys);
+        single.sort(Comparator.comparingDouble(Program::cpus).reversed());
+        return new Tasks(List.copyOf(out), List.copyOf(single), sys);
     }
 
+    /** Programs: processes grouped by command name, busiest first. */
     List<Program> programs() {
         return programs;
+    }
+
+    /** Each process on its own, busiest first. */
+    List<Program> processes() {
+        return processes;
     }
 
     /** The busiest program, or null. */

@@ -1,0 +1,74 @@
+package io.triagebot.slack;
+
+import io.triagebot.incident.Incident;
+import io.triagebot.incident.IncidentId;
+import io.triagebot.incident.IncidentService;
+import io.triagebot.store.StoreException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Note, resolve and timeline on an incident, from the slash command or the anchor's buttons. Each answers
+ * with the ephemeral line to show the person who asked; the thread gets the event through the outbox.
+ */
+final class IncidentActions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentActions.class);
+
+    private final IncidentService incidents;
+    private final OutboxDeliverer outbox;
+    private final AccessPolicy access;
+
+    IncidentActions(IncidentService incidents, OutboxDeliverer outbox, AccessPolicy access) {
+        this.incidents = incidents;
+        this.outbox = outbox;
+        this.access = access;
+    }
+
+    String note(IncidentId id, String user, String text) {
+        return act(id, user, incident -> {
+            incidents.note(id, user, text);
+            return ":memo: Noted in " + id + "'s thread.";
+        });
+    }
+
+    String resolve(IncidentId id, String user, String text) {
+        return act(id, user, incident -> incidents.resolve(id, user, text)
+                ? ":white_check_mark: " + id + " resolved." + (text == null
+                        ? " Tip: `/triage note " + id + " WHAT FIXED IT` helps the next person who sees this." : "")
+                : id + " was already resolved.");
+    }
+
+    String timeline(IncidentId id, String user) {
+        return act(id, user, incident -> {
+            incidents.exportTimeline(id, user);
+            return ":page_facing_up: Uploading " + id + "'s timeline to its thread.";
+        });
+    }
+
+    /** One action on one incident. */
+    @FunctionalInterface
+    private interface Action {
+        String run(Incident incident) throws StoreException;
+    }
+
+    private String act(IncidentId id, String user, Action action) {
+        try {
+            Optional<Incident> incident = incidents.find(id);
+            if (incident.isEmpty()) {
+                return ":grey_question: There is no incident " + id + ".";
+            }
+            String refusal = access.refusal(incident.get().channel(), user);
+            if (refusal != null) {
+                return refusal;
+            }
+            String answer = action.run(incident.get());
+            outbox.kick();
+            return answer;
+        } catch (StoreException e) {
+            LOG.error("incident action on {} failed: {}", id, e.getMessage());
+            return ":x: The bot cannot reach its database right now: " + Mrkdwn.escape(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.triagebot.testsupport;
+
+import io.triagebot.config.BotConfig;
+import io.triagebot.probe.CollectorSettings;
+import io.triagebot.probe.RunLimits;
+import io.triagebot.slack.SlackBot;
+import io.triagebot.store.Database;
+import io.triagebot.store.DatabaseSettings;
+import io.triagebot.triage.TriageService;
+import io.triagebot.triage.TriageSetup;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A whole bot for end-to-end tests: the real Bolt app over HTTP on 127.0.0.1, its database, triaging over
+ * SSH to a test sshd, talking to a fake Slack Web API.
+ */
+public final class BotHarness implements AutoCloseable {
+
+    public static final String SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+
+    private final Database database;
+    private final SlackBot bot;
+    private final SignedSlackRequests requests;
+
+    private BotHarness(Database database, SlackBot bot) {
+        this.database = database;
+        this.bot = bot;
+        this.requests = new SignedSlackRequests(
+                URI.create("http://127.0.0.1:" + bot.httpPort() + SlackBot.EVENTS_PATH), SECRET);
+    }
+
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir)
+            throws Exception {
+        BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, Set.of(), Set.of(),
+                Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dataDir, db);
+        TriageService service = TriageSetup.build(null, null, sshConfig, true,
+                new CollectorSettings(config.window(), config.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
+        Database database = Database.open(db);
+        SlackBot bot = new SlackBot(config, service, database, Clock.systemUTC());
+        try {
+            bot.start();
+        } catch (Exception e) {
+            bot.close();
+            database.close();
+            throw e;
+        }
+        return new BotHarness(database, bot);
+    }
+
+    public SignedSlackRequests requests() {
+        return requests;
+    }
+
+    public SlackBot bot() {
+        return bot;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            bot.close();
+        } finally {
+            database.close();
+        }
+    }
+
+    /** Polls {@code condition} until it holds or {@code seconds} pass. */
+    public static void await(BooleanSupplier condition, int seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + seconds + " s: " + what);
+    }
+}
