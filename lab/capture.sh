@@ -26,8 +26,11 @@ readonly SETTLE=${SETTLE:-5}
 readonly WINDOW=${WINDOW:-2}
 readonly QUIET_PERCENT=${QUIET_PERCENT:-25}
 readonly QUIET_TIMEOUT=${QUIET_TIMEOUT:-600}
-readonly ORDER=(idle cpu context-switch timer-irq futex sync-write swap-storm oom cpu-quota tcp-retrans
-    listen-overflow kmsg)
+# idle FIRST (nothing before it), kmsg LAST (its lines cannot be removed), oom just before kmsg: its
+# OOM reports stay in the kernel log too, and a fresh OOM in the log is a finding of its own that
+# would compete with the condition of every fixture captured after it.
+readonly ORDER=(idle cpu context-switch timer-irq futex sync-write swap-storm cpu-quota tcp-retrans
+    listen-overflow oom kmsg)
 
 log() { echo "capture: $*" >&2; }
 die() { echo "capture: ERROR: $*" >&2; exit 1; }
@@ -186,8 +189,11 @@ captured_on() {
     local os mem virt
     os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME" || uname -o)
     mem=$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
-    virt=$(systemd-detect-virt 2>/dev/null || true)
-    [[ -n $virt ]] || virt=$(grep -qw hypervisor /proc/cpuinfo && echo "vm ($(cat /sys/class/dmi/id/sys_vendor 2>/dev/null || echo unknown hypervisor))" || echo "none")
+    virt="vm $(systemd-detect-virt --vm 2>/dev/null || (grep -qw hypervisor /proc/cpuinfo && echo unknown) || echo none)"
+    grep -qi firecracker /proc/cmdline && virt="$virt (Firecracker microVM)"
+    local container
+    container=$(systemd-detect-virt --container 2>/dev/null || true)
+    [[ -n $container && $container != none ]] && virt="$virt, container $container"
     local cg
     cg=$(awk '$3=="cgroup" {n=split($4, o, ","); for (i=1;i<=n;i++) if (o[i] ~ /^(cpu|memory)$/) c[o[i]]=$2} $3=="cgroup2" {v2=$2}
         END {s=""; for (k in c) s = s (s==""?"":", ") "v1 " k " at " c[k]; if (v2 != "") s = s (s==""?"":", ") "cgroup2 at " v2; print s}' /proc/self/mounts)
@@ -296,11 +302,11 @@ out.append("Made by `lab/capture.sh` (as root, after `./mvnw -q -o package -Dski
            "condition with `lab/lab.sh start CONDITION`, waits until it is visible in procfs, lets it settle, "
            "captures with `--window 2`, stops it and verifies that nothing of the lab is left. The idle "
            "baseline is taken first (on a quiet host, with no escalation lines in the kernel log from the last "
-           "hour), kmsg last. The file is named after the host (`local.run`).\n")
+           "hour), oom second to last and kmsg last. The file is named after the host (`local.run`).\n")
 out.append("Kernel log lines cannot be removed: after the `oom` and `kmsg` captures the host's kernel log "
            "keeps the OOM reports and the tagged trigger lines (`triagebot-lab`) until reboot, and a triage of "
-           "that host reports them as recent escalations for an hour. Every later fixture taken in the same "
-           "run therefore shows them (history the fixture tests do not look at).\n")
+           "that host reports them as recent escalations for an hour. That is why they are captured last: only "
+           "the kmsg fixture shows the oom capture's OOM reports.\n")
 out.append("Hand-written fixtures (`handwritten/`) exist only for what cannot be induced on a single-node VM: "
            "each is a real capture with only the relevant files edited (`lab/handwrite.py`), and its header "
            "says `handwritten: true` and why.\n")

@@ -15,8 +15,9 @@
 # Must run as root. Network traffic only ever targets 127.0.0.1.
 #
 # Everything the lab creates is tagged, so stop-all finds it without state:
-#   processes   environment variable TRIAGEBOT_LAB=<condition> (inherited by all children), each
-#               condition in its own session / process group
+#   processes   environment variable TRIAGEBOT_LAB=<condition> AND membership of the cgroup
+#               triagebot-lab/<condition> in a tracking hierarchy (cgroup2 if mounted, else v1 pids),
+#               each condition in its own session / process group
 #   cgroups     directory "triagebot-lab" directly under each cgroup mount (v1, v2 or hybrid)
 #   swap        zram device with swap label "triagebot-lab" (mkswap -L), priority $SWAP_PRIO
 #   nftables    table inet triagebot_lab
@@ -25,10 +26,11 @@
 # The one thing that CANNOT be undone: the kmsg condition (and the oom condition, whose OOM kills the
 # kernel logs) leave lines in the kernel ring buffer. They stay until reboot; triagebot reports them as
 # recent escalations for escalation.recent-seconds (1 hour) after they were written. Lab lines are
-# tagged "triagebot-lab" (kmsg) or name the cgroup /triagebot-lab/oom (oom).
+# tagged "triagebot-lab" (kmsg) or name the cgroup /triagebot-lab/oom (oom). Heavy conditions on a
+# small, already loaded VM can also make the kernel log real complaints (seen here once: "BUG:
+# workqueue lockup" while 2 x ncpu switch pairs and a neighbour's build shared 2 CPUs).
 set -euo pipefail
 
-readonly LAB_TAG=triagebot-lab
 readonly STATE=${TRIAGEBOT_LAB_STATE:-/run/triagebot-lab}
 readonly SCRATCH=${TRIAGEBOT_LAB_SCRATCH:-/var/tmp/triagebot-lab}
 readonly CG_NAME=triagebot-lab
@@ -52,7 +54,7 @@ log() { echo "lab: $*" >&2; }
 die() { echo "lab: ERROR: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
     echo "conditions: ${CONDITIONS[*]}" >&2
     exit 2
 }
@@ -554,12 +556,12 @@ table inet $NFT_TABLE {
     }
 }
 EOF
-    spawn tcp-retrans server "" iperf3 -s -B 127.0.0.1 -p "$port"
+    spawn tcp-retrans server "" iperf3 -s -1 -B 127.0.0.1 -p "$port"
     local i
     for i in $(seq 1 50); do port_free "$port" || break; sleep 0.1; done
     port_free "$port" && die "tcp-retrans: iperf3 server did not listen on 127.0.0.1:$port"
     spawn tcp-retrans client "" iperf3 -c 127.0.0.1 -p "$port" -t "$MAX_SECONDS" -b 2G
-    record_how tcp-retrans "nft table inet $NFT_TABLE: iifname lo tcp dport/sport $port numgen random mod 100 < 5 drop; iperf3 -s -B 127.0.0.1 -p $port; iperf3 -c 127.0.0.1 -p $port -b 2G"
+    record_how tcp-retrans "nft table inet $NFT_TABLE: iifname lo tcp dport/sport $port numgen random mod 100 < 5 drop; iperf3 -s -1 -B 127.0.0.1 -p $port; iperf3 -c 127.0.0.1 -p $port -t $MAX_SECONDS -b 2G"
 }
 visible_tcp-retrans() {
     local r1 o1 r2 o2

@@ -33,7 +33,7 @@ final class AnchorMessages {
     }
 
     static SlackMessage collecting(Incident i) {
-        return message("Triage of " + i.host() + " requested: collecting",
+        return message(label(i) + " triage of " + i.host() + " requested: collecting",
                 ":hourglass_flowing_sand: *" + label(i) + " · triage of " + Mrkdwn.code(i.host()) + "*\n"
                         + who(i) + " · status: *collecting*", i, false);
     }

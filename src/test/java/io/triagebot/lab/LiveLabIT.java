@@ -48,12 +48,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * load generators also die on their own after {@link #SAFETY_SECONDS}.
  *
  * <p>kmsg runs LAST: kernel log lines cannot be removed, and for an hour afterwards this host's
- * triage reports them as recent escalations. The healthy-host test therefore excuses recent
- * escalations the lab itself caused (kernel log lines tagged "triagebot-lab", or naming the lab's
- * cgroups), and nothing else.
+ * triage reports them as recent escalations (and the OOM lines as an oom-kill finding). When the
+ * kernel log holds lab lines from the last hour (tagged "triagebot-lab", or naming the lab's cgroups),
+ * the healthy-host test excuses the escalations the lab writes and oom-kill findings that name the
+ * lab, and nothing else; the condition tests set those oom-kill findings aside too.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LiveLabIT {
 
     private static final String ALIAS = "lab-host";
@@ -126,32 +127,28 @@ class LiveLabIT {
     @Test
     @Order(1)
     void healthyHostIsLowBeforeAnyCondition() throws Exception {
-        awaitQuietHost();
+        awaitQuietHost("the healthy-host test");
         JsonNode report = triage();
-        List<String> high = new ArrayList<>();
+        boolean labLinesRecent = labLinesInKernelLogWithinAnHour();
+        List<String> notHealthy = new ArrayList<>();
         for (JsonNode f : report.get("findings")) {
-            if (Set.of("HIGH", "CRITICAL").contains(f.get("severity").asText())) {
-                high.add(describe(f));
+            boolean excused = labLinesRecent && isLabHistory(f);
+            if (!excused && !f.get("severity").asText().equals("LOW")) {
+                notHealthy.add(describe(f));
             }
         }
-        assertTrue(high.isEmpty(), "HIGH/CRITICAL findings on the healthy host: " + high + "\n" + report);
-        List<String> unexcused = new ArrayList<>();
-        boolean labLinesRecent = labLinesInKernelLogWithinAnHour();
         for (JsonNode e : report.get("escalations")) {
             if (e.get("recent").asBoolean()
                     && !(labLinesRecent && LAB_TRIGGERS.contains(e.get("trigger").asText()))) {
-                unexcused.add(e.get("trigger").asText() + ": " + e.get("line").asText());
+                notHealthy.add(e.get("trigger").asText() + ": " + e.get("line").asText());
             }
         }
-        assertTrue(unexcused.isEmpty(), "recent kernel log escalations not caused by the lab: " + unexcused);
+        assertTrue(notHealthy.isEmpty(), "the healthy host is not LOW: " + notHealthy + "\n" + summary(report));
         if (!labLinesRecent) {
-            assertEquals("LOW", report.get("severity").asText(), report.toString());
-        } else {
-            // The report is HIGH because of the lab's own kernel log lines; without them it would be LOW.
-            for (JsonNode f : report.get("findings")) {
-                assertEquals("LOW", f.get("severity").asText(), "finding on the healthy host: " + describe(f));
-            }
+            assertEquals("LOW", report.get("severity").asText(), summary(report));
         }
+        // Otherwise the report is HIGH because of the lab's own kernel log lines (kmsg, oom) from the
+        // last hour; without them it would be LOW, which is what the loop above checked.
     }
 
     @Test
@@ -178,7 +175,12 @@ class LiveLabIT {
         underCondition("listen-overflow", report -> {
             assertFirstFinding("listen-overflow", report);
             String port = String.valueOf(expected("listen-overflow").get("names-port"));
-            JsonNode first = report.get("findings").get(0);
+            JsonNode first = null;
+            for (JsonNode f : report.get("findings")) {
+                if (first == null && !isLabHistory(f)) {
+                    first = f;
+                }
+            }
             assertTrue(first.path("title").asText().contains(port) || first.path("culprit").asText().contains(port),
                     "port " + port + " in neither title nor culprit: " + describe(first));
         });
@@ -220,6 +222,7 @@ class LiveLabIT {
 
     /** Starts the condition, lets it settle, triages over SSH, checks; ALWAYS stops it. */
     private static void underCondition(String condition, ReportCheck check) throws Exception {
+        awaitQuietHost(condition);
         try {
             LabRun start = lab(90, "start", condition);
             assertEquals(0, start.exit(), "lab.sh start " + condition + ": " + start.output());
@@ -232,11 +235,28 @@ class LiveLabIT {
         }
     }
 
+    /**
+     * The expected pattern is the first finding, not counting the lab's own OOM history: an earlier
+     * oom or kmsg run (this hour) left OOM reports in the kernel log that cannot be removed, and a
+     * recent OOM is a finding of its own. Only oom-kill findings that name the lab are set aside.
+     */
     private static void assertFirstFinding(String condition, JsonNode report) throws IOException {
         Object pattern = expected(condition).get("first-pattern");
-        JsonNode findings = report.get("findings");
-        assertTrue(findings.size() > 0, condition + ": no finding; " + summary(report));
+        List<JsonNode> findings = new ArrayList<>();
+        for (JsonNode f : report.get("findings")) {
+            if (!isLabHistory(f)) {
+                findings.add(f);
+            }
+        }
+        assertFalse(findings.isEmpty(), condition + ": no finding; " + summary(report));
         assertEquals(pattern, findings.get(0).get("pattern").asText(), condition + ": " + summary(report));
+    }
+
+    /** An oom-kill finding about the lab's own OOM kills (its oom condition, its kmsg lines). */
+    private static boolean isLabHistory(JsonNode finding) {
+        return finding.path("pattern").asText().equals("oom-kill")
+                && (finding.path("title").asText().contains("triagebot-lab")
+                        || finding.path("culprit").asText().contains("triagebot-lab"));
     }
 
     /** triagebot triage ALIAS --json over SSH to this host, in-process through the CLI entry point. */
@@ -344,10 +364,11 @@ class LiveLabIT {
     }
 
     /**
-     * Other work on a shared machine (a build) would make "healthy" a lie: wait until the CPUs are
-     * mostly idle for a moment. Skip when they never are, except on CI.
+     * Other work on a shared machine (a build next door) would make "healthy" a lie and would
+     * out-rank the induced condition (cpu-saturation first): wait until the CPUs are mostly idle for
+     * a moment. Skip when they never are, except on CI, whose runner has nothing else to do.
      */
-    private static void awaitQuietHost() throws Exception {
+    static void awaitQuietHost(String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int quiet = 0;
         double busy = 100;
@@ -358,7 +379,9 @@ class LiveLabIT {
                 return;
             }
         }
-        requireOrSkip(false, "host not quiet enough for the healthy-host test (" + Math.round(busy) + "% CPU busy)");
+        if (!"true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assumptions.abort("host too busy for " + what + " (" + Math.round(busy) + "% CPU busy from other work)");
+        }
     }
 
     private static double cpuBusyPercent(long millis) throws Exception {
