@@ -68,18 +68,44 @@ final class ServeCommand implements Callable<Integer> {
             err.println("triagebot: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (database; SlackBot slack = new SlackBot(bot, service, database, Clock.systemUTC())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
+        SlackBot slack;
+        try {
+            slack = new SlackBot(bot, service, database, Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            // Bolt checks the token with auth.test as the app is built and says so this way.
+            err.println("triagebot: cannot verify SLACK_BOT_TOKEN with Slack (auth.test at "
+                    + bot.slackApiUrl() + "): " + e.getMessage());
+            database.close();
+            return ExitCodes.CONFIG;
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        // The JVM halts once its shutdown hooks return, so the orderly stop happens inside the hook:
+        // no new requests, running triages finish and are recorded, the outbox flushes, then the database.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                slack.close();
+            } catch (Exception e) {
+                err.println("triagebot: error while stopping: " + e);
+            } finally {
+                database.close();
+                err.println("triagebot: stopped");
+                err.flush();
+                closed.countDown();
+            }
+        }, "shutdown"));
+        try {
             slack.start();
-            err.println("triagebot: serving (" + bot.describe() + ")");
-            err.flush();
-            stopped.await();
         } catch (IllegalArgumentException e) {
             // Bolt checks the token with auth.test at start-up and says so this way.
             err.println("triagebot: Slack refused the bot token: " + e.getMessage());
             return ExitCodes.CONFIG;
+        } catch (StoreException e) {
+            err.println("triagebot: " + e.getMessage());
+            return ExitCodes.CONFIG;
         }
+        err.println("triagebot: serving (" + bot.describe() + ")");
+        err.flush();
+        closed.await();
         return ExitCodes.OK;
     }
 }

@@ -266,6 +266,10 @@ public final class SyntheticHost {
             h.process(3000 + i, "hog", 'R', 0, 0, 50, 400).wchan(3000 + i, 3000 + i, "futex_wait_queue", "futex_wait_queue");
             h.thread(3000 + i, 13000 + i, "hog", 'D', "io_schedule", 'D', "io_schedule");
         }
+        h.process(3100, "convoy", 'S', 0, 0, 20, 40).wchan(3100, 3100, "futex_wait_queue", "futex_wait_queue");
+        for (int t = 1; t <= 8; t++) {
+            h.thread(3100, 3100 + t, "convoy", 'S', "futex_wait_queue", 'S', "futex_wait_queue");
+        }
         h.cgroupFile("/system.slice/hog.service/cpu.stat", "usage_usec 0\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0",
                 "usage_usec 2000000\nnr_periods 10\nnr_throttled 10\nthrottled_usec 900000");
         h.cgroupGauge("/system.slice/hog.service/cpu.max", "50000 100000");

@@ -46,7 +46,8 @@ public final class CpuSaturationDetector implements Detector {
         PressureShare psi = m.cpuPressure();
         double some = psi == null ? Double.NaN : psi.some();
         double runDelay = Grade.known(cpu.runDelayMillisPerSecond()) ? cpu.runDelayMillisPerSecond() / n / 10 : Double.NaN;
-        int runnable = cpu.runnable();
+        // procs_running counts the process reading /proc/stat, which is running by definition.
+        int runnable = Math.max(0, cpu.runnable() - 1);
 
         double warnRunnable = n * lim.v("warn-runnable-per-cpu");
         double critRunnable = n * lim.v("critical-runnable-per-cpu");
@@ -98,7 +99,7 @@ public final class CpuSaturationDetector implements Detector {
                 + ", system " + Format.percent(t.system()) + ", irq " + Format.percent(t.irq()) + ", softirq "
                 + Format.percent(t.softirq()) + ", steal " + Format.percent(t.steal()) + ", iowait "
                 + Format.percent(t.iowait()) + ", idle " + Format.percent(t.idle()), f.window("/proc/stat cpu line"));
-        f.fact("runnable tasks " + runnable + " on " + n + " CPUs (procs_running, the reading process included)",
+        f.fact("runnable tasks " + runnable + " on " + n + " CPUs (procs_running " + cpu.runnable() + " minus the reading process)",
                 FindingBuilder.once("/proc/stat procs_running, second sample"));
         if (psi == null) {
             f.note("CPU pressure not measured: /proc/pressure/cpu unavailable (needs CONFIG_PSI)");

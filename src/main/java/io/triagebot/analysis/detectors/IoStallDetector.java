@@ -51,10 +51,15 @@ public final class IoStallDetector implements Detector {
         DiskMetrics deep = disks.stream().filter(d -> d.queueDepth() >= lim.v("high-queue-depth"))
                 .max(Comparator.comparingDouble(DiskMetrics::queueDepth)).orElse(null);
         DiskMetrics device = stalled != null ? stalled : deep;
+        // Without a slow device, the busiest one is where the stalled tasks' I/O goes.
+        DiskMetrics busiest = device != null ? device : disks.stream()
+                .filter(d -> d.readsPerSecond() + d.writesPerSecond() > 0)
+                .max(Comparator.comparingDouble(d -> d.readsPerSecond() + d.writesPerSecond())).orElse(null);
         List<ProcessMetrics.Blocked> dState = m.processes() == null ? List.of() : m.processes().blocked();
         List<ProcessMetrics.Blocked> onIo = dState.stream().filter(b -> b.wchan() != null && Tasks.IO_WCHAN.matcher(b.wchan()).matches())
                 .toList();
-        List<KernelLog.Hit> hung = KernelLog.recent(context, HUNG_TASK);
+        List<KernelLog.Hit> hung = KernelLog.recent(context, HUNG_TASK).stream()
+                .filter(h -> !(h.ageSeconds() > lim.v("hung-task-seconds"))).toList();
 
         Grade g = new Grade();
         if (stalled != null) {
@@ -94,6 +99,10 @@ public final class IoStallDetector implements Detector {
                     .append(", queue depth ").append(Format.decimal(device.queueDepth()));
         } else if (Grade.known(some) && some > 0) {
             title.append(": tasks waited on I/O ").append(Format.percent(some)).append(" of the time");
+            if (busiest != null) {
+                title.append(", ").append(busiest.device()).append(" doing ")
+                        .append(Format.count(busiest.readsPerSecond() + busiest.writesPerSecond())).append(" IOPS");
+            }
         } else {
             title.insert(0, "Possible ").append(": iowait ").append(Format.percent(iowait));
         }
@@ -119,7 +128,7 @@ public final class IoStallDetector implements Detector {
             impact.append(", iowait ").append(Format.percent(iowait));
         }
         f.impact(impact.toString());
-        f.culprit(device != null ? device.device() + (firstBlocked == null ? "" : " (" + topBlocked.getKey() + " pid " + firstBlocked.pid() + ")")
+        f.culprit(busiest != null ? busiest.device() + (firstBlocked == null ? "" : " (" + topBlocked.getKey() + " pid " + firstBlocked.pid() + ")")
                 : firstBlocked == null ? null : topBlocked.getKey() + " (pid " + firstBlocked.pid() + ")");
 
         for (DiskMetrics d : disks.stream().sorted(Comparator.comparingDouble(DiskMetrics::queueDepth).reversed()).limit(3).toList()) {
@@ -194,9 +203,9 @@ public final class IoStallDetector implements Detector {
         }
         f.command("ps -eo pid,stat,wchan:32,comm | awk '$2 ~ /^D/'");
         f.command("cat /proc/pressure/io");
-        if (device != null) {
-            f.command("cat /sys/block/" + device.device() + "/queue/scheduler /sys/block/" + device.device() + "/queue/nr_requests");
-            runbooks(f, context, lim, device, firstBlocked);
+        if (busiest != null) {
+            f.command("cat /sys/block/" + busiest.device() + "/queue/scheduler /sys/block/" + busiest.device() + "/queue/nr_requests");
+            runbooks(f, context, lim, busiest, firstBlocked);
         }
         f.longTerm("Find who issues the I/O (block_rq_issue tracing, pidstat -d) and reduce it (batch fsyncs, buffer writes, "
                 + "move logs), cap noisy units with IOWriteBandwidthMax/IOReadBandwidthMax, or move the data to faster storage.");

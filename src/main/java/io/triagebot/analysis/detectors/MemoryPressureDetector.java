@@ -175,7 +175,8 @@ public final class MemoryPressureDetector implements Detector {
         if (cg != null) {
             f.fact("cgroup " + cg.path() + ": " + Format.bytes(cg.usageBytes()) + " used"
                     + (cg.limitBytes() > 0 ? " of " + Format.bytes(cg.limitBytes()) + " (" + Format.percent(cg.usagePercent()) + ")" : ", no limit")
-                    + ", swap " + Format.bytes(cg.swapBytes()), f.window("cgroup memory.current/memory.max or usage_in_bytes/limit_in_bytes"));
+                    + ", swap " + Format.bytes(cg.swapBytes()), f.window(cg.version() == 2 ? "cgroup memory.current, memory.max"
+                            : "cgroup memory.usage_in_bytes, memory.limit_in_bytes"));
             if (Grade.known(cg.maxEvents()) || Grade.known(cg.highEvents())) {
                 f.fact("memory.events in the window: max +" + Format.count(cg.maxEvents()) + ", high +" + Format.count(cg.highEvents()),
                         f.window("cgroup memory.events"));
@@ -207,7 +208,7 @@ public final class MemoryPressureDetector implements Detector {
         }
         ProcessMetrics procs = m.processes();
         ProcessMetrics.Proc big = procs == null || procs.topMemory().isEmpty() ? null : procs.topMemory().get(0);
-        if (big != null) {
+        if (big != null && s.path() == null) {
             f.fact("largest resident process: " + big.comm() + " (pid " + big.pid() + ") " + Format.bytes(big.rssKb() * 1024.0),
                     FindingBuilder.once("/proc/PID/stat rss, second sample"));
         }

@@ -81,8 +81,10 @@ public final class SwapDeathSpiralDetector implements Detector {
         FindingBuilder f = new FindingBuilder(PATTERN, context).grade(g).confirmed(confirmed);
         ProcessMetrics procs = m.processes();
         ProcessMetrics.Proc topSwap = procs == null || procs.topSwap().isEmpty() ? null : procs.topSwap().get(0);
-        String where = culprit != null ? " in cgroup " + culprit.path() : topSwap != null ? ", top " + topSwap.comm() + " (pid "
-                + topSwap.pid() + ")" : "";
+        String process = topSwap == null ? "" : topSwap.comm() + " (pid " + topSwap.pid() + ", " + Format.bytes(topSwap.swapKb() * 1024.0)
+                + " swapped)";
+        String where = culprit != null ? " in cgroup " + culprit.path() + (process.isEmpty() ? "" : ", " + process)
+                : process.isEmpty() ? "" : ", top " + process;
         if (bothMoving) {
             f.title("Swap storm" + where + ": swap-in " + FindingBuilder.rate(si, "pages") + ", swap-out "
                     + FindingBuilder.rate(so, "pages"));

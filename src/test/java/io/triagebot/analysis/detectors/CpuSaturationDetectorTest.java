@@ -41,7 +41,7 @@ class CpuSaturationDetectorTest {
 
     @Test
     void runnableAboveCpuCountWithPressureIsHighAndConfirmed() {
-        Finding f = one(detector, SyntheticHost.idle(2).allCpus(95, 3).procs(3, 0).cpuPressure(30));
+        Finding f = one(detector, SyntheticHost.idle(2).allCpus(95, 3).procs(4, 0).cpuPressure(30));
         is(f, Severity.HIGH, Status.CONFIRMED);
         assertEquals(1.5, f.score(), 0.01, "CPU PSI 30% over the 20% warn, 3 runnable over 2");
         evidence(f, "CPU PSI some 30% of the time [/proc/pressure/cpu total, 1.00 s window]");
@@ -50,7 +50,7 @@ class CpuSaturationDetectorTest {
 
     @Test
     void hogsOverTwiceTheCpusAreCriticalAndNamed() {
-        Finding f = one(detector, hogs(SyntheticHost.idle(2)).allCpus(97, 2).procs(5, 0).cpuPressure(80));
+        Finding f = one(detector, hogs(SyntheticHost.idle(2)).allCpus(97, 2).procs(6, 0).cpuPressure(80));
         is(f, Severity.CRITICAL, Status.CONFIRMED);
         assertTrue(f.title().contains("stress-ng-cpu (4 processes: pids 1001, 1002, 1003, 1004)"), f.title());
         assertTrue(f.title().contains("196% CPU"), f.title());
@@ -79,7 +79,7 @@ class CpuSaturationDetectorTest {
 
     @Test
     void runnableCountAloneCannotConfirm() {
-        Finding f = one(detector, SyntheticHost.idle(2).allCpus(97, 2).procs(5, 0).without("/proc/pressure/cpu"));
+        Finding f = one(detector, SyntheticHost.idle(2).allCpus(97, 2).procs(6, 0).without("/proc/pressure/cpu"));
         is(f, Severity.HIGH, Status.HYPOTHESIS);
         evidence(f, "CPU pressure not measured");
         evidence(f, "run-queue delay not measured");
@@ -108,20 +108,20 @@ class CpuSaturationDetectorTest {
 
     @Test
     void quotaRunbookOnlyForASystemdUnit() {
-        SyntheticHost h = hogs(SyntheticHost.idle(2)).allCpus(97, 2).procs(5, 0).cpuPressure(80)
+        SyntheticHost h = hogs(SyntheticHost.idle(2)).allCpus(97, 2).procs(6, 0).cpuPressure(80)
                 .cgroupCpu("/system.slice", 0, 0, 0, 0, 1_950_000, 0, 0, 0, null)
                 .cgroupCpu("/system.slice/batch.service", 0, 0, 0, 0, 1_900_000, 0, 0, 0, "max 100000");
         Finding f = one(detector, h);
         assertEquals(Map.of("unit", "batch.service", "quota", "100%"), runbook(f, "unit-cpu-quota").parameters());
 
-        SyntheticHost pod = hogs(SyntheticHost.idle(2)).allCpus(97, 2).procs(5, 0).cpuPressure(80)
+        SyntheticHost pod = hogs(SyntheticHost.idle(2)).allCpus(97, 2).procs(6, 0).cpuPressure(80)
                 .cgroupCpu("/kubepods/pod123", 0, 0, 0, 0, 1_900_000, 0, 0, 0, "max 100000");
         Check.noRunbook(one(detector, pod), "unit-cpu-quota");
     }
 
     @Test
     void oneSampleMeansNoFinding() {
-        SyntheticHost h = SyntheticHost.idle(2).allCpus(97, 2).procs(9, 0).cpuPressure(90);
+        SyntheticHost h = SyntheticHost.idle(2).allCpus(97, 2).procs(10, 0).cpuPressure(90);
         io.triagebot.snapshot.Snapshot s = h.snapshot();
         io.triagebot.snapshot.Snapshot single = new io.triagebot.snapshot.Snapshot(s.target(), s.hostname(), s.kernel(),
                 s.collectedAt(), s.uptimeSeconds(), Double.NaN, s.first(), null, s.gauges(), s.unavailable(), s.notes(),
