@@ -137,7 +137,8 @@ public final class Analyzer {
                 t == null ? Double.NaN : t.steal(),
                 t == null ? Double.NaN : t.idle(),
                 t == null ? Double.NaN : t.busy(),
-                cpu == null ? (s.first().stat() == null ? -1 : s.first().stat().procsRunning()) : cpu.runnable(),
+                cpu == null ? (s.first().stat() == null ? -1 : Math.max(0, s.first().stat().procsRunning() - 1))
+                        : cpu.runnable(),
                 cpu == null ? (s.first().stat() == null ? -1 : s.first().stat().procsBlocked()) : cpu.blocked(),
                 mem == null ? -1 : mem.totalKb(),
                 mem == null ? -1 : mem.availableKb(),

@@ -4,7 +4,7 @@ package io.triagebot.analysis;
  * Phase-1 vitals, always reported: the 60-second checklist in one object. NaN or -1 where unknown.
  *
  * @param cpuBusyPercent user + nice + system + irq + softirq + steal
- * @param runnable tasks running or waiting for a CPU (vmstat r)
+ * @param runnable tasks running or waiting for a CPU (vmstat r), not counting the triage's own reader
  * @param blocked tasks in uninterruptible sleep (vmstat b)
  * @param cpuPressureSome percent of the window some task waited for a CPU
  * @param memoryPressureSome percent of the window some task stalled on memory

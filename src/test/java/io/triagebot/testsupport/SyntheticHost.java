@@ -48,7 +48,18 @@ public final class SyntheticHost {
             "InCsumErrors");
     private static final List<String> TCPEXT_FIELDS = List.of("SyncookiesSent", "PruneCalled", "ListenOverflows",
             "ListenDrops", "TCPTimeouts", "TCPSynRetrans", "TCPBacklogDrop", "TCPAbortOnMemory");
-    private static volatile ProbeCatalog catalog;
+    /** The built-in catalog, loaded once (immutable). */
+    private static final class Catalog {
+        static final ProbeCatalog BUILT_IN = load();
+
+        private static ProbeCatalog load() {
+            try {
+                return ProbeCatalogLoader.loadBuiltIn();
+            } catch (CatalogException e) {
+                throw new IllegalStateException("built-in probe catalog: " + e.getMessage(), e);
+            }
+        }
+    }
 
     private final int cpus;
     private double window = 1.0;
@@ -796,16 +807,7 @@ public final class SyntheticHost {
     }
 
     private static ProbeCatalog catalog() {
-        ProbeCatalog c = catalog;
-        if (c == null) {
-            try {
-                c = ProbeCatalogLoader.loadBuiltIn();
-            } catch (CatalogException e) {
-                throw new IllegalStateException("built-in probe catalog: " + e.getMessage(), e);
-            }
-            catalog = c;
-        }
-        return c;
+        return Catalog.BUILT_IN;
     }
 
     private static void appendFile(StringBuilder s, String path, String text) {

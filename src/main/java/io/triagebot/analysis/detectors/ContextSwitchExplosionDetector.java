@@ -150,7 +150,7 @@ public final class ContextSwitchExplosionDetector implements Detector {
         f.command("perf sched record -- sleep 5 && perf sched latency --sort max | head -30");
         if (culprit != null) {
             f.runbook("renice", "lower the priority of " + culprit.label() + " so its switching delays other work less",
-                    "pid", Integer.toString(culprit.mainPid()), "nice", Format.count(lim.v("suggested-nice")));
+                    "pid", Integer.toString(culprit.mainPid()), "nice", FindingBuilder.whole(lim.v("suggested-nice")));
         }
         f.longTerm("Reduce runnable threads (size pools to the CPU count), batch wakeups, and replace sleep/poll loops and "
                 + "pipe ping-pong with blocking waits or batching; if the switches are voluntary, look for a contended lock.");

@@ -47,7 +47,7 @@ public final class CpuSaturationDetector implements Detector {
         double some = psi == null ? Double.NaN : psi.some();
         double runDelay = Grade.known(cpu.runDelayMillisPerSecond()) ? cpu.runDelayMillisPerSecond() / n / 10 : Double.NaN;
         // procs_running counts the process reading /proc/stat, which is running by definition.
-        int runnable = Math.max(0, cpu.runnable() - 1);
+        int runnable = cpu.runnable();
 
         double warnRunnable = n * lim.v("warn-runnable-per-cpu");
         double critRunnable = n * lim.v("critical-runnable-per-cpu");
@@ -99,7 +99,7 @@ public final class CpuSaturationDetector implements Detector {
                 + ", system " + Format.percent(t.system()) + ", irq " + Format.percent(t.irq()) + ", softirq "
                 + Format.percent(t.softirq()) + ", steal " + Format.percent(t.steal()) + ", iowait "
                 + Format.percent(t.iowait()) + ", idle " + Format.percent(t.idle()), f.window("/proc/stat cpu line"));
-        f.fact("runnable tasks " + runnable + " on " + n + " CPUs (procs_running " + cpu.runnable() + " minus the reading process)",
+        f.fact("runnable tasks " + runnable + " on " + n + " CPUs (procs_running " + (runnable + 1) + " minus the reading process)",
                 FindingBuilder.once("/proc/stat procs_running, second sample"));
         if (psi == null) {
             f.note("CPU pressure not measured: /proc/pressure/cpu unavailable (needs CONFIG_PSI)");
@@ -169,7 +169,7 @@ public final class CpuSaturationDetector implements Detector {
         }
         f.command("cat /proc/pressure/cpu");
         if (top != null) {
-            String nice = Format.count(lim.v("suggested-nice"));
+            String nice = FindingBuilder.whole(lim.v("suggested-nice"));
             f.runbook("renice", "lower the priority of the top CPU user " + top.label() + " so other work gets CPU first",
                     "pid", Integer.toString(top.mainPid()), "nice", nice);
             if (n >= 2) {
@@ -180,7 +180,7 @@ public final class CpuSaturationDetector implements Detector {
         }
         CgroupMetrics.Cpu unit = topUnit(m);
         if (unit != null && n >= 2 && unit.usageCpus() > n - 1) {
-            String quota = Format.count(100.0 * (n - 1)) .replace(",", "") + "%";
+            String quota = FindingBuilder.whole(100.0 * (n - 1)) + "%";
             f.runbook("unit-cpu-quota", "cap " + Cgroups.unit(unit.path()) + " (using " + Tasks.cpuPercent(unit.usageCpus())
                     + ") to " + (n - 1) + " CPU(s)", "unit", Cgroups.unit(unit.path()), "quota", quota);
         }

@@ -114,7 +114,8 @@ final class FindingBuilder {
 
     /** The sample source of a counter: "[/proc/vmstat, 1.00 s window]" without brackets. */
     String window(String file) {
-        return file + ", " + String.format(Locale.ROOT, "%.2f", context.metrics().windowSeconds()) + " s window";
+        double w = context.metrics().windowSeconds();
+        return Grade.known(w) ? file + ", " + String.format(Locale.ROOT, "%.2f", w) + " s window" : file + ", one sample only";
     }
 
     /** The source of a gauge, read once. */
@@ -128,6 +129,11 @@ final class FindingBuilder {
         }
         return new Finding(pattern, severity, status, title, impact, evidence, commands, runbooks, longTermFix,
                 culprit, Grade.known(score) ? score : 1);
+    }
+
+    /** A runbook parameter: a whole number without thousands separators ("16777216", "-500"). */
+    static String whole(double v) {
+        return Long.toString(Math.round(v));
     }
 
     static String rate(double perSecond, String unit) {

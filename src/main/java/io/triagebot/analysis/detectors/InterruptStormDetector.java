@@ -46,8 +46,18 @@ public final class InterruptStormDetector implements Detector {
         Limits lim = new Limits(context, PATTERN);
         Interrupts counts = context.snapshot().second().interrupts();
         double uptime = context.snapshot().uptimeSeconds() + m.windowSeconds();
-        List<KernelLog.Hit> nobodyCared = KernelLog.recent(context, NOBODY_CARED);
+        List<KernelLog.Hit> nobodyCared = KernelLog.recent(context, NOBODY_CARED, "nobody cared", "Disabling IRQ");
 
+        Map<String, Interrupts.Source> since = new java.util.HashMap<>();
+        if (counts != null) {
+            counts.sources().forEach(src -> since.put(src.id(), src));
+        }
+        double[] topPerColumn = new double[irqs.sources().stream().mapToInt(x -> x.perCpu().length).max().orElse(0)];
+        for (InterruptMetrics.Source s : irqs.sources()) {
+            for (int i = 0; i < s.perCpu().length; i++) {
+                topPerColumn[i] = Math.max(topPerColumn[i], s.perCpu()[i]);
+            }
+        }
         Candidate worst = null;
         for (InterruptMetrics.Source s : irqs.sources()) {
             for (int i = 0; i < s.perCpu().length && i < s.cpus().size(); i++) {
@@ -56,7 +66,7 @@ public final class InterruptStormDetector implements Detector {
                     continue;
                 }
                 int cpuNo = s.cpus().get(i);
-                double baseline = sinceBoot(counts, s.id(), i, uptime);
+                double baseline = sinceBoot(since.get(s.id()), i, uptime);
                 double irqSoft = irqSoft(m.cpu(), cpuNo);
                 Grade g = new Grade();
                 g.meet(Severity.HIGH, Grade.above(rate, lim.v("warn-source-per-cpu-per-second")));
@@ -66,7 +76,7 @@ public final class InterruptStormDetector implements Detector {
                     g.meet(Severity.HIGH, Grade.above(rate, lim.v("elevated-source-per-cpu-per-second")));
                 }
                 // The CPU-time criteria belong to the source that dominates that CPU.
-                if (isTopOnCpu(irqs, s, i)) {
+                if (rate >= topPerColumn[i]) {
                     g.meet(Severity.HIGH, Grade.above(irqSoft, lim.v("warn-irq-softirq-percent")));
                     g.meet(Severity.CRITICAL, Grade.above(irqSoft, lim.v("critical-irq-softirq-percent")));
                 }
@@ -225,26 +235,12 @@ public final class InterruptStormDetector implements Detector {
         return c > 0 || c == 0 && a.score() > b.score();
     }
 
-    private static boolean isTopOnCpu(InterruptMetrics irqs, InterruptMetrics.Source s, int column) {
-        for (InterruptMetrics.Source o : irqs.sources()) {
-            if (column < o.perCpu().length && o.perCpu()[column] > s.perCpu()[column]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The source's per-CPU since-boot average rate in one column, from the second sample's count. */
-    private static double sinceBoot(Interrupts counts, String id, int column, double uptime) {
-        if (counts == null || !(uptime > 0)) {
+    private static double sinceBoot(Interrupts.Source s, int column, double uptime) {
+        if (s == null || !(uptime > 0) || column >= s.perCpu().length) {
             return Double.NaN;
         }
-        for (Interrupts.Source s : counts.sources()) {
-            if (s.id().equals(id) && column < s.perCpu().length) {
-                return s.perCpu()[column] / uptime;
-            }
-        }
-        return Double.NaN;
+        return s.perCpu()[column] / uptime;
     }
 
     private static double irqSoft(CpuMetrics cpu, int cpuNo) {

@@ -58,7 +58,7 @@ public final class IoStallDetector implements Detector {
         List<ProcessMetrics.Blocked> dState = m.processes() == null ? List.of() : m.processes().blocked();
         List<ProcessMetrics.Blocked> onIo = dState.stream().filter(b -> b.wchan() != null && Tasks.IO_WCHAN.matcher(b.wchan()).matches())
                 .toList();
-        List<KernelLog.Hit> hung = KernelLog.recent(context, HUNG_TASK).stream()
+        List<KernelLog.Hit> hung = KernelLog.recent(context, HUNG_TASK, "blocked for more than").stream()
                 .filter(h -> !(h.ageSeconds() > lim.v("hung-task-seconds"))).toList();
 
         Grade g = new Grade();
@@ -234,7 +234,7 @@ public final class IoStallDetector implements Detector {
                 && d.readKbPerSecond() > 2 * d.writeKbPerSecond()) {
             f.runbook("read-ahead", "reads dominate and read-ahead is " + q.readAheadKb() + " KiB: random readers fetch far more than "
                     + "they use (rollback " + q.readAheadKb() + ")", "device", d.device(), "kb",
-                    Format.count(lim.v("suggested-read-ahead-kb")).replace(",", ""));
+                    FindingBuilder.whole(lim.v("suggested-read-ahead-kb")));
         }
     }
 

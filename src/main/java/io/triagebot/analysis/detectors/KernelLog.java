@@ -21,8 +21,11 @@ final class KernelLog {
     private KernelLog() {
     }
 
-    /** Matching lines, oldest first, that are recent or of unknown age. */
-    static List<Hit> recent(AnalysisContext context, Pattern pattern) {
+    /**
+     * Matching lines, oldest first, that are recent or of unknown age. Only lines containing one of
+     * {@code literals} are tried against the regex: a log holds thousands of lines and few are relevant.
+     */
+    static List<Hit> recent(AnalysisContext context, Pattern pattern, String... literals) {
         List<Hit> out = new ArrayList<>();
         List<KernelLogLine> log = context.snapshot().gauges().kernelLog();
         if (log == null) {
@@ -31,6 +34,9 @@ final class KernelLog {
         double horizon = context.thresholds().value("escalation", "recent-seconds");
         double uptime = context.snapshot().uptimeSeconds();
         for (KernelLogLine line : log) {
+            if (!containsAny(line.text(), literals)) {
+                continue;
+            }
             Matcher m = pattern.matcher(line.text());
             if (!m.find()) {
                 continue;
@@ -42,6 +48,18 @@ final class KernelLog {
             }
         }
         return out;
+    }
+
+    private static boolean containsAny(String text, String[] literals) {
+        if (literals.length == 0) {
+            return true;
+        }
+        for (String l : literals) {
+            if (text.contains(l)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean available(AnalysisContext context) {

@@ -56,7 +56,7 @@ public final class OomKillDetector implements Detector {
                     c -> c.oomKillsTotal() > 0 ? c.oomKillsTotal() : 0);
         }
         List<Kill> kills = kills(context);
-        List<KernelLog.Hit> anyOom = KernelLog.recent(context, ANY_OOM);
+        List<KernelLog.Hit> anyOom = KernelLog.recent(context, ANY_OOM, "oom-kill", "Out of memory", "Memory cgroup out of memory");
         double inWindow = Math.max(Grade.known(windowKills) ? windowKills : 0, groupKills);
         double current = lim.v("current-seconds");
         long currentKills = kills.stream().filter(k -> k.ageSeconds() <= current).count();
@@ -188,7 +188,7 @@ public final class OomKillDetector implements Detector {
             ProcessMetrics.Proc big = procs.topMemory().get(0);
             f.runbook("oom-score-adj", "if " + big.comm() + " (pid " + big.pid() + ", " + Format.bytes(big.rssKb() * 1024.0)
                     + " resident) is the runaway, make it the OOM killer's first choice so smaller services survive; rollback 0",
-                    "pid", Integer.toString(big.pid()), "value", Format.count(lim.v("suggested-oom-score-adj")));
+                    "pid", Integer.toString(big.pid()), "value", FindingBuilder.whole(lim.v("suggested-oom-score-adj")));
         }
         f.longTerm("Raise the limit to the real working set or fix the growth (leak, unbounded cache or queue); protect critical "
                 + "services with oom_score_adj or OOMScoreAdjust= and let systemd-oomd act earlier on pressure.");
@@ -198,8 +198,8 @@ public final class OomKillDetector implements Detector {
     /** Kill lines within the recent horizon, oldest first, with the cgroup from the matching constraint line. */
     private static List<Kill> kills(AnalysisContext context) {
         List<Kill> out = new ArrayList<>();
-        List<KernelLog.Hit> constraints = KernelLog.recent(context, CONSTRAINT);
-        for (KernelLog.Hit h : KernelLog.recent(context, KILLED)) {
+        List<KernelLog.Hit> constraints = KernelLog.recent(context, CONSTRAINT, "oom-kill:constraint=");
+        for (KernelLog.Hit h : KernelLog.recent(context, KILLED, "Kill")) {
             Matcher k = h.match();
             int pid = (int) SwapDeathSpiralDetector.parse(k.group(2));
             boolean memcg = k.group(1).startsWith("Memory cgroup");

@@ -127,7 +127,7 @@ public final class PageCachePressureDetector implements Detector {
         double suggested = lim.v("suggested-watermark-scale-factor");
         if (directReclaim && (current < 0 || current < suggested)) {
             f.runbook("watermark-scale-factor", "wake kswapd earlier so allocations reclaim less themselves"
-                    + (current < 0 ? "" : " (currently " + current + "; rollback to it)"), "value", Format.count(suggested).replace(",", ""));
+                    + (current < 0 ? "" : " (currently " + current + "; rollback to it)"), "value", FindingBuilder.whole(suggested));
         }
         if (directReclaim && g.severity().atLeast(Severity.HIGH)) {
             f.runbook("drop-caches", "last resort: frees clean cache at once, but every process then rereads from disk (a cold-cache I/O storm follows)");

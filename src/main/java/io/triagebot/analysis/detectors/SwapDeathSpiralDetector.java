@@ -184,7 +184,7 @@ public final class SwapDeathSpiralDetector implements Detector {
         long current = parse(swappiness);
         if (current < 0 || current > suggested) {
             f.runbook("vm-swappiness", "prefer dropping page cache over swapping anonymous memory"
-                    + (current < 0 ? "" : " (currently " + current + "; rollback to it)"), "value", Format.count(suggested));
+                    + (current < 0 ? "" : " (currently " + current + "; rollback to it)"), "value", FindingBuilder.whole(suggested));
         }
         f.longTerm("Give the workload the memory its working set needs or cap the offender (MemoryHigh/MemoryMax) and find "
                 + "its growth; never swapoff -a during the spiral (it forces every page back in at once).");

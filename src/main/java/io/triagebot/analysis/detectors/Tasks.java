@@ -158,18 +158,15 @@ final class Tasks {
         return systemCpus;
     }
 
-    Program find(String comm) {
-        return programs.stream().filter(p -> p.comm().equals(comm)).findFirst().orElse(null);
-    }
-
     /** The wait channels of one program's threads in one sample (all threads of its processes). */
     static Waits waits(List<ThreadInfo> threads, Program program, Pattern interesting) {
+        java.util.Set<Integer> pids = new java.util.HashSet<>(program.pids());
         int total = 0;
         int running = 0;
         int withWchan = 0;
         Map<String, Integer> counts = new HashMap<>();
         for (ThreadInfo t : threads) {
-            if (!program.pids().contains(t.stat().pid())) {
+            if (!pids.contains(t.stat().pid())) {
                 continue;
             }
             total++;

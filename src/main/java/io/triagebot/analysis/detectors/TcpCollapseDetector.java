@@ -188,7 +188,7 @@ public final class TcpCollapseDetector implements Detector {
         f.command("cat /proc/net/sockstat");
         f.command("sysctl net.ipv4.tcp_mem net.ipv4.tcp_rmem net.ipv4.tcp_wmem");
         f.command("nstat -az TcpExtTCPAbortOnMemory TcpExtPruneCalled TcpExtTCPRcvQDrop");
-        String max = Format.count(lim.v("suggested-buffer-max-bytes")).replace(",", "");
+        String max = FindingBuilder.whole(lim.v("suggested-buffer-max-bytes"));
         f.runbook("tcp-buffers", "let busy sockets grow their buffers instead of pruning (rollback: the old tcp_rmem/tcp_wmem)",
                 "rmem", "4096 131072 " + max, "wmem", "4096 16384 " + max);
         f.longTerm("Size net.ipv4.tcp_mem to the connection count and make slow readers drain their sockets.");

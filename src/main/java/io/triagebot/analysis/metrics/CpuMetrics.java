@@ -14,7 +14,8 @@ import java.util.List;
  * @param contextSwitchesPerSecond vmstat cs
  * @param interruptsPerSecond vmstat in
  * @param forksPerSecond new processes per second
- * @param runnable procs_running at the second sample (vmstat r)
+ * @param runnable procs_running at the second sample (vmstat r) minus one: the process reading /proc/stat
+ *     is always running at that instant and is not load
  * @param blocked procs_blocked at the second sample (vmstat b)
  * @param userHz ticks per second inferred from the data (USER_HZ, normally 100)
  * @param runDelayMillisPerSecond time tasks waited on run queues, summed over CPUs, per second (schedstat);
@@ -50,7 +51,7 @@ public record CpuMetrics(Split total, List<Split> perCpu, double contextSwitches
         }
         return new CpuMetrics(total, per, Deltas.rate(a.contextSwitches(), b.contextSwitches(), window),
                 Deltas.rate(a.interrupts(), b.interrupts(), window), Deltas.rate(a.forks(), b.forks(), window),
-                b.procsRunning(), b.procsBlocked(), userHz, runDelay);
+                Math.max(0, b.procsRunning() - 1), b.procsBlocked(), userHz, runDelay);
     }
 
     private static Split split(CpuTimes a, CpuTimes b) {
