@@ -1,0 +1,134 @@
+package io.triagebot.approval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.triagebot.incident.Incident;
+import io.triagebot.incident.IncidentStore;
+import io.triagebot.incident.OutboxKind;
+import io.triagebot.incident.OutgoingMessage;
+import io.triagebot.store.Database;
+import io.triagebot.testsupport.TestDatabases;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The approval state machine, on H2 and (when it answers) PostgreSQL. */
+class ActionStoreTest {
+
+    static final Instant T0 = Instant.parse("2026-11-25T02:00:00Z");
+
+    static java.util.stream.Stream<String> databases() {
+        return TestDatabases.kinds();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void twentySimultaneousApprovalsRunItOnce(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord a = propose(db, actions);
+            ExecutorService pool = Executors.newFixedThreadPool(20);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> clicks = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String approver = "U" + (i % 3 + 2);
+                clicks.add(pool.submit(() -> {
+                    go.await();
+                    return actions.approve(a.id(), approver, T0.plusSeconds(5));
+                }));
+            }
+            go.countDown();
+            int winners = 0;
+            for (Future<Boolean> c : clicks) {
+                winners += c.get() ? 1 : 0;
+            }
+            pool.shutdown();
+            assertEquals(1, winners);
+            assertEquals(ActionState.EXECUTING, actions.find(a.id()).orElseThrow().state());
+            assertFalse(actions.reject(a.id(), "U9", T0.plusSeconds(6)), "too late to reject");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void expiredProposalsCannotBeApproved(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord a = propose(db, actions);
+            assertFalse(actions.approve(a.id(), "U2", T0.plusSeconds(15 * 60 + 1)), "past its expiry");
+            List<ActionRecord> expired = actions.expire(T0.plusSeconds(15 * 60 + 1));
+            assertEquals(List.of(a.id()), expired.stream().map(ActionRecord::id).toList());
+            assertTrue(actions.expire(T0.plusSeconds(20 * 60)).isEmpty(), "expires once");
+            assertEquals(ActionState.EXPIRED, actions.find(a.id()).orElseThrow().state());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void executionThenVerificationIsClaimedOnce(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord a = propose(db, actions);
+            assertTrue(actions.approve(a.id(), "U2", T0.plusSeconds(1)));
+            ActionRecord done = actions.recordExecution(a.id(), "60", 0, "vm.swappiness = 10", T0.plusSeconds(2),
+                    T0.plusSeconds(62));
+            assertEquals(ActionState.EXECUTED, done.state());
+            assertEquals("60", done.previousValue());
+            assertTrue(actions.claimDueVerifications(T0.plusSeconds(30)).isEmpty(), "not settled yet");
+            assertEquals(1, actions.claimDueVerifications(T0.plusSeconds(63)).size());
+            assertTrue(actions.claimDueVerifications(T0.plusSeconds(64)).isEmpty(), "verified once");
+            actions.recordVerification(a.id(), 4200, 12, true, "improved");
+            ActionRecord verified = actions.find(a.id()).orElseThrow();
+            assertEquals(ActionState.VERIFIED, verified.state());
+            assertEquals(12.0, verified.afterValue());
+            assertTrue(actions.markRolledBack(a.id()));
+            assertFalse(actions.markRolledBack(a.id()), "rolled back once");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void tokensAreOpaqueAndOnlyWellFormedOnesAreLookedUp(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord a = propose(db, actions);
+            assertTrue(a.token().matches("[0-9a-f]{32}"));
+            assertEquals(a.id(), actions.findByToken(a.token()).orElseThrow().id());
+            assertTrue(actions.findByToken("1' OR '1'='1").isEmpty());
+            assertTrue(actions.findByToken(String.valueOf(a.id())).isEmpty(), "an id is not a token");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void policyRefusesSelfApprovalAndNonApprovers() {
+        ActionRecord a = new ActionRecord(1, "t", null, "p", "vm-swappiness", "db-3", Map.of(), null,
+                ActionState.PROPOSED, "U1", T0, T0, null, null, null, null, null, null, null, null, null, null);
+        ApprovalPolicy anyone = new ApprovalPolicy(Set.of(), Set.of(), false, g -> Set.of());
+        assertTrue(anyone.refusal("U1", a).contains("someone else"));
+        assertNull(anyone.refusal("U2", a));
+        ApprovalPolicy listed = new ApprovalPolicy(Set.of("U3"), Set.of("S1"), false, g -> Set.of("U4"));
+        assertNull(listed.refusal("U3", a));
+        assertNull(listed.refusal("U4", a), "member of an approver group");
+        assertTrue(listed.refusal("U2", a).contains("not an approver"));
+        assertNull(new ApprovalPolicy(Set.of("U1"), Set.of(), true, g -> Set.of()).refusal("U1", a),
+                "self-approval when the config allows it");
+    }
+
+    private static ActionRecord propose(Database db, ActionStore actions) throws Exception {
+        Incident i = new IncidentStore(db).open("C1", "U1", "db-3", T0, "requested",
+                inc -> new OutgoingMessage(OutboxKind.ANCHOR, "{}"));
+        return actions.propose(i.id(), "swap-death-spiral", "vm-swappiness", "db-3", Map.of("value", "10"), null, "U1",
+                T0, T0.plusSeconds(15 * 60));
+    }
+}
