@@ -4,6 +4,7 @@
 #   ./mvnw -q -o package -DskipTests      # capture.sh builds nothing; it needs target/triagebot.jar
 #   sudo lab/capture.sh                   # every condition: idle FIRST, kmsg LAST
 #   sudo lab/capture.sh cpu swap-storm    # only these (still in the canonical order)
+#   sudo CLEAN_LOG_WAIT=5400 lab/capture.sh   # wait up to 90 min for a clean kernel log before idle
 #
 # For each condition: lab.sh start (which waits until the condition is visible), SETTLE seconds,
 # `triagebot triage local --window WINDOW --save-raw` with provenance headers, lab.sh stop, verify
@@ -26,6 +27,9 @@ readonly SETTLE=${SETTLE:-5}
 readonly WINDOW=${WINDOW:-2}
 readonly QUIET_PERCENT=${QUIET_PERCENT:-25}
 readonly QUIET_TIMEOUT=${QUIET_TIMEOUT:-600}
+# Seconds to wait, before idle, for the kernel log to hold no escalation line younger than an hour
+# (0: refuse at once). The lab session is held meanwhile, so no LiveLabIT run adds kmsg lines.
+readonly CLEAN_LOG_WAIT=${CLEAN_LOG_WAIT:-0}
 # idle FIRST (nothing before it), kmsg LAST (its lines cannot be removed), oom just before kmsg: its
 # OOM reports stay in the kernel log too, and a fresh OOM in the log is a finding of its own that
 # would compete with the condition of every fixture captured after it.
@@ -205,8 +209,13 @@ capture_one() {
     local c=$1 dir=$FIXTURES/$1 tmp how busy quiet=true
     log "=== $c"
     if [[ $c == idle ]]; then
-        local dirty
+        local dirty deadline=$((SECONDS + CLEAN_LOG_WAIT))
         dirty=$(recent_escalation_lines)
+        while [[ -n $dirty ]] && ((SECONDS < deadline)); do
+            log "idle: waiting for the kernel log to be clean for an hour (newest: $(echo "$dirty" | tail -1 | cut -c1-100))"
+            sleep 60
+            dirty=$(recent_escalation_lines)
+        done
         if [[ -n $dirty ]]; then
             echo "$dirty" | tail -5 >&2
             die "idle: the kernel log has escalation lines younger than an hour (above); an idle capture now would report them. Capture idle later, or the other conditions only: lab/capture.sh ${ORDER[*]:1}"
@@ -336,7 +345,9 @@ main() {
             [[ " ${wanted[*]} " == *" $c "* ]] && todo+=("$c")
         done
     fi
-    trap '$LAB stop-all >/dev/null 2>&1 || $LAB stop-all; rm -rf "$(dirname "$JAR_COPY")"' EXIT
+    # One lab user at a time: wait (bounded) for a LiveLabIT or another capture to finish.
+    $LAB session-begin $$ 1800 || die "the lab is busy"
+    trap '$LAB stop-all >/dev/null 2>&1 || $LAB stop-all; $LAB session-end $$; rm -rf "$(dirname "$JAR_COPY")"' EXIT
     trap 'exit 130' INT TERM
     $LAB stop-all
     mkdir -p "$FIXTURES"

@@ -11,6 +11,13 @@
 #   lab.sh conditions         the condition names, one a line
 #   lab.sh preflight          check every prerequisite (root, tools, cgroups, zram, kmsg, ports);
 #                             prints what is missing and exits 1 if anything is
+#   lab.sh session-begin PID [WAIT]   claim the lab for process PID (capture.sh, LiveLabIT), waiting
+#                             up to WAIT seconds (default 0) while another live process holds it
+#   lab.sh session-end PID    release the claim of PID
+#
+# Sessions: the lab is one per host, and two users at once (a capture and a test run next door)
+# would stop each other's conditions. capture.sh and LiveLabIT hold a session for their whole run;
+# the claim is the directory $SESSION with the owner's pid, and a dead owner's claim is taken over.
 #
 # Must run as root. Network traffic only ever targets 127.0.0.1.
 #
@@ -33,6 +40,7 @@ set -euo pipefail
 
 readonly STATE=${TRIAGEBOT_LAB_STATE:-/run/triagebot-lab}
 readonly SCRATCH=${TRIAGEBOT_LAB_SCRATCH:-/var/tmp/triagebot-lab}
+readonly SESSION=${TRIAGEBOT_LAB_SESSION:-/run/triagebot-lab.session}
 readonly CG_NAME=triagebot-lab
 readonly NFT_TABLE=triagebot_lab
 readonly SWAP_LABEL=triagebot-lab
@@ -54,7 +62,7 @@ log() { echo "lab: $*" >&2; }
 die() { echo "lab: ERROR: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
     echo "conditions: ${CONDITIONS[*]}" >&2
     exit 2
 }
@@ -799,6 +807,58 @@ preflight() {
     echo "ok: cgroup layout $(cg_layout), $NCPU CPUs"
 }
 
+session_begin() {
+    local owner=$1 wait=${2:-0} deadline holder
+    [[ $owner =~ ^[0-9]+$ ]] || die "session-begin: not a pid: $owner"
+    deadline=$((SECONDS + wait))
+    while true; do
+        if mkdir "$SESSION" 2>/dev/null; then
+            echo "$owner" >"$SESSION/pid"
+            return 0
+        fi
+        holder=$(cat "$SESSION/pid" 2>/dev/null || true)
+        if [[ $holder == "$owner" ]]; then
+            return 0
+        fi
+        if [[ -n $holder ]] && ! pid_alive "$holder"; then
+            log "session of dead pid $holder taken over"
+            rm -rf "$SESSION"
+            continue
+        fi
+        if [[ -z $holder ]] && [[ -d $SESSION ]] && (($(date +%s) - $(stat -c %Y "$SESSION") > 10)); then
+            rm -rf "$SESSION" # a claim that never got its pid
+            continue
+        fi
+        if ((SECONDS >= deadline)); then
+            echo "lab busy: held by pid $holder ($(tr '\0' ' ' </proc/"$holder"/cmdline 2>/dev/null | cut -c1-200))"
+            return 1
+        fi
+        sleep 2
+    done
+}
+
+# Refuse to touch conditions while a live process that is not one of our ancestors holds the session.
+require_session_or_free() {
+    local holder p
+    holder=$(cat "$SESSION/pid" 2>/dev/null || true)
+    [[ -z $holder ]] && return 0
+    pid_alive "$holder" || return 0
+    p=$$
+    while [[ -n $p && $p != 0 ]]; do
+        [[ $p == "$holder" ]] && return 0
+        p=$(awk '/^PPid:/ {print $2}' /proc/"$p"/status 2>/dev/null || true)
+        [[ $p == 1 ]] && break
+    done
+    die "lab busy: in use by pid $holder ($(tr '\0' ' ' </proc/"$holder"/cmdline 2>/dev/null | cut -c1-200)); not touching it"
+}
+
+session_end() {
+    local holder
+    holder=$(cat "$SESSION/pid" 2>/dev/null || true)
+    if [[ $holder == "$1" ]]; then rm -rf "$SESSION"; fi
+    return 0
+}
+
 main() {
     local cmd=${1:-}
     case $cmd in
@@ -807,12 +867,12 @@ main() {
             is_condition "$2" || die "unknown condition '$2' (known: ${CONDITIONS[*]})"
             need_root
             case $cmd in
-                start) start_condition "$2" ;;
-                stop) stop_condition "$2" ;;
+                start) require_session_or_free; start_condition "$2" ;;
+                stop) require_session_or_free; stop_condition "$2" ;;
                 how) cat "$STATE/$2/how" 2>/dev/null || die "$2 is not running" ;;
             esac
             ;;
-        stop-all) need_root; stop_all ;;
+        stop-all) need_root; require_session_or_free; stop_all ;;
         list) need_root; list ;;
         verify-clean)
             need_root
@@ -822,6 +882,8 @@ main() {
             ;;
         conditions) printf '%s\n' "${CONDITIONS[@]}" ;;
         preflight) preflight ;;
+        session-begin) need_root; [[ $# -ge 2 ]] || usage; session_begin "$2" "${3:-0}" ;;
+        session-end) need_root; [[ $# -eq 2 ]] || usage; session_end "$2" ;;
         *) usage ;;
     esac
 }

@@ -72,6 +72,10 @@ class LiveLabIT {
     private static TestSshd sshd;
     private static Path sshConfig;
     private static Thread shutdownHook;
+    private static boolean sessionHeld;
+    /** This JVM holds the lab session while the class runs. */
+    private static final String OWNER = Long.toString(ProcessHandle.current().pid());
+    private static final int SESSION_WAIT_SECONDS = 300;
 
     @TempDir
     static Path dir;
@@ -82,6 +86,10 @@ class LiveLabIT {
         lab = projectDir.resolve("lab").resolve("lab.sh");
         requireOrSkip(Files.isExecutable(lab), lab + " not found or not executable");
         requireOrSkip(isRoot(), "the lab needs root (it creates cgroups, zram swap, nftables rules)");
+        // One lab user per host: wait for a capture or another test run to finish with it.
+        LabRun session = lab(SESSION_WAIT_SECONDS + 30, "session-begin", OWNER, Integer.toString(SESSION_WAIT_SECONDS));
+        requireOrSkip(session.exit() == 0, "lab in use: " + session.output().strip());
+        sessionHeld = true;
         LabRun clean = lab(60, "stop-all");
         assertEquals(0, clean.exit(), "lab.sh stop-all before the tests: " + clean.output());
         LabRun preflight = lab(30, "preflight");
@@ -90,6 +98,7 @@ class LiveLabIT {
         shutdownHook = new Thread(() -> {
             try {
                 lab(60, "stop-all");
+                lab(30, "session-end", OWNER);
             } catch (Exception e) {
                 // best effort while the JVM goes down
             }
@@ -102,11 +111,16 @@ class LiveLabIT {
     @AfterAll
     static void tearDown() throws Exception {
         try {
-            if (lab != null && isRoot() && Files.isExecutable(lab)) {
-                LabRun stop = lab(90, "stop-all");
-                assertEquals(0, stop.exit(), "lab.sh stop-all: " + stop.output());
-                LabRun verify = lab(30, "verify-clean");
-                assertEquals(0, verify.exit(), "the lab left something behind: " + verify.output());
+            if (sessionHeld) {
+                try {
+                    LabRun stop = lab(90, "stop-all");
+                    assertEquals(0, stop.exit(), "lab.sh stop-all: " + stop.output());
+                    LabRun verify = lab(30, "verify-clean");
+                    assertEquals(0, verify.exit(), "the lab left something behind: " + verify.output());
+                } finally {
+                    lab(30, "session-end", OWNER);
+                    sessionHeld = false;
+                }
             }
         } finally {
             if (sshd != null) {

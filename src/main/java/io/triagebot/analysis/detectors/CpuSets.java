@@ -35,6 +35,14 @@ final class CpuSets {
         for (int c : cpus) {
             m = m.setBit(c);
         }
-        return m.toString(16);
+        // The kernel reads and writes cpumasks as 32-bit hex groups separated by commas, most significant
+        // first ("ff,ffffffff" for CPUs 0-39); one long hex number is refused past 32 CPUs.
+        String hex = m.toString(16);
+        StringBuilder out = new StringBuilder();
+        for (int end = hex.length(); end > 0; end -= 8) {
+            String group = hex.substring(Math.max(0, end - 8), end);
+            out.insert(0, out.isEmpty() ? group : group + ",");
+        }
+        return out.toString();
     }
 }

@@ -38,7 +38,8 @@ class HelpersTest {
         assertEquals("0,1", CpuSets.list(List.of(1, 0)));
         assertEquals("0,2-4,7", CpuSets.list(List.of(7, 0, 2, 3, 4)));
         assertEquals("e", CpuSets.mask(List.of(1, 2, 3)));
-        assertEquals("10000000000000000", CpuSets.mask(List.of(64)));
+        assertEquals("1,00000000,00000000", CpuSets.mask(List.of(64)), "32-bit groups, as the kernel writes cpumasks");
+        assertEquals("ff,ffffffff", CpuSets.mask(java.util.stream.IntStream.range(0, 40).boxed().toList()));
     }
 
     @Test
