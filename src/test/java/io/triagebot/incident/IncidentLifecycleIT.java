@@ -110,6 +110,37 @@ class IncidentLifecycleIT {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void anchorButtonsExportTheTimelineAndResolve(String kind) throws Exception {
+        slack.reset();
+        try (TestDatabases.TestDatabase db = TestDatabases.create(kind);
+                BotHarness bot = BotHarness.start(sshConfig, slack, db.settings(), Files.createTempDirectory(dir, kind))) {
+            String id = triage(bot, "db-3");
+            await(() -> slack.calls("chat.update").size() >= 1, 30, "triage summary");
+            var click = bot.requests().send(SignedSlackRequests.buttonClick(CHANNEL, OTHER, "incident_timeline", id));
+            assertEquals(200, click.statusCode(), click.body());
+            await(() -> !slack.uploads().isEmpty(), 20, "timeline uploaded from the button");
+            assertTrue(slack.uploads().get(0).contains("# " + id));
+            bot.requests().send(SignedSlackRequests.buttonClick(CHANNEL, OTHER, "incident_resolve", id));
+            IncidentStore store = new IncidentStore(bot.database());
+            await(() -> {
+                try {
+                    return store.find(IncidentId.parse(id).orElseThrow()).orElseThrow().status() == IncidentStatus.RESOLVED;
+                } catch (io.triagebot.store.StoreException e) {
+                    return false;
+                }
+            }, 20, "resolved from the button");
+            assertEquals(OTHER, store.find(IncidentId.parse(id).orElseThrow()).orElseThrow().resolvedBy());
+            assertTrue(slack.calls("chat.postEphemeral").stream().anyMatch(m -> OTHER.equals(m.get("user"))),
+                    "the clicker is answered privately");
+            // A forged value is only ever looked up, never executed or trusted.
+            var forged = bot.requests().send(SignedSlackRequests.buttonClick(CHANNEL, OTHER, "incident_resolve",
+                    "INC-999999"));
+            assertEquals(200, forged.statusCode());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void slackOutageThenRecoveryDeliversEveryEventOnceInOrder(String kind) throws Exception {
         slack.reset();
         try (TestDatabases.TestDatabase db = TestDatabases.create(kind);

@@ -46,6 +46,19 @@ public final class SignedSlackRequests {
         return form;
     }
 
+    /** A button click as Slack sends it: a form with one field, "payload", holding the JSON. */
+    public static Map<String, String> buttonClick(String channel, String user, String actionId, String value) {
+        String json = "{\"type\":\"block_actions\",\"team\":{\"id\":\"T0001\",\"domain\":\"example\"},"
+                + "\"user\":{\"id\":\"" + user + "\",\"username\":\"oncall\",\"team_id\":\"T0001\"},"
+                + "\"api_app_id\":\"A0001\",\"token\":\"legacy\",\"trigger_id\":\"1.2.3\","
+                + "\"container\":{\"type\":\"message\",\"message_ts\":\"1764032400.000100\",\"channel_id\":\""
+                + channel + "\"},\"channel\":{\"id\":\"" + channel + "\",\"name\":\"incident\"},"
+                + "\"response_url\":\"https://hooks.slack.com/actions/T0001/1/abc\","
+                + "\"actions\":[{\"action_id\":\"" + actionId + "\",\"block_id\":\"b1\",\"type\":\"button\","
+                + "\"value\":\"" + value + "\",\"action_ts\":\"1764032401.000200\"}]}";
+        return Map.of("payload", json);
+    }
+
     public HttpResponse<String> send(Map<String, String> form) throws Exception {
         return send(form, System.currentTimeMillis() / 1000, null);
     }
