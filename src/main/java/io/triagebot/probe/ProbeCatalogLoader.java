@@ -1,15 +1,9 @@
 package io.triagebot.probe;
 
+import io.triagebot.yaml.CatalogDirectory;
 import io.triagebot.yaml.StrictYaml;
 import io.triagebot.yaml.YamlException;
 import io.triagebot.yaml.YamlMap;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Reads and validates the probe catalog: every {@code *.yaml} file of a directory, in name order.
@@ -51,41 +44,17 @@ public final class ProbeCatalogLoader {
 
     /** Loads the catalog shipped inside the application. */
     public static ProbeCatalog loadBuiltIn() throws CatalogException {
-        URL url = ProbeCatalogLoader.class.getClassLoader().getResource(BUILT_IN + "/cpu.yaml");
-        if (url == null) {
-            throw new CatalogException("built-in probe catalog missing from the classpath (broken build?)");
-        }
-        try {
-            URI dir = url.toURI();
-            if ("jar".equals(dir.getScheme())) {
-                try (FileSystem fs = FileSystems.newFileSystem(dir, Map.of())) {
-                    return load(fs.getPath("/" + BUILT_IN));
-                }
-            }
-            return load(Path.of(dir).getParent());
-        } catch (URISyntaxException | IOException e) {
-            throw new CatalogException("cannot open the built-in probe catalog: " + e.getMessage(), e);
-        }
+        return CatalogDirectory.builtIn(BUILT_IN, "cpu.yaml", ProbeCatalogLoader::load, CatalogException::new);
     }
 
     /** Loads every {@code *.yaml} in {@code dir}. */
     public static ProbeCatalog load(Path dir) throws CatalogException {
-        if (!Files.isDirectory(dir)) {
-            throw new CatalogException(dir + ": probe catalog directory does not exist");
-        }
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
-        } catch (IOException e) {
-            throw new CatalogException(dir + ": cannot list probe catalog: " + e.getMessage(), e);
-        }
-        if (files.isEmpty()) {
-            throw new CatalogException(dir + ": probe catalog has no *.yaml files");
-        }
+        List<CatalogDirectory.Source> files = CatalogDirectory.yamlFiles(dir, "probe catalog", CatalogException::new);
         List<ProbeDefinition> probes = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        for (Path file : files) {
-            String source = dir.getFileName() == null ? file.toString() : dir.getFileName() + "/" + file.getFileName();
+        for (CatalogDirectory.Source entry : files) {
+            Path file = entry.file();
+            String source = entry.name();
             try {
                 for (ProbeDefinition p : parseFile(StrictYaml.loadMap(file, source))) {
                     String earlier = seen.putIfAbsent(p.id(), p.source());

@@ -2,16 +2,10 @@ package io.triagebot.runbook;
 
 import io.triagebot.analysis.Detector;
 import io.triagebot.analysis.detectors.Detectors;
+import io.triagebot.yaml.CatalogDirectory;
 import io.triagebot.yaml.StrictYaml;
 import io.triagebot.yaml.YamlException;
 import io.triagebot.yaml.YamlMap;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.Stream;
 
 /**
  * Reads and validates the runbook catalog: every {@code *.yaml} file of a directory, in name order, one
@@ -72,42 +65,18 @@ public final class RunbookCatalogLoader {
 
     /** Loads the catalog shipped inside the application. */
     public static RunbookCatalog loadBuiltIn() throws RunbookCatalogException {
-        URL url = RunbookCatalogLoader.class.getClassLoader().getResource(BUILT_IN + "/memory.yaml");
-        if (url == null) {
-            throw new RunbookCatalogException("built-in runbook catalog missing from the classpath (broken build?)");
-        }
-        try {
-            URI dir = url.toURI();
-            if ("jar".equals(dir.getScheme())) {
-                try (FileSystem fs = FileSystems.newFileSystem(dir, Map.of())) {
-                    return load(fs.getPath("/" + BUILT_IN));
-                }
-            }
-            return load(Path.of(dir).getParent());
-        } catch (URISyntaxException | IOException e) {
-            throw new RunbookCatalogException("cannot open the built-in runbook catalog: " + e.getMessage(), e);
-        }
+        return CatalogDirectory.builtIn(BUILT_IN, "memory.yaml", RunbookCatalogLoader::load, RunbookCatalogException::new);
     }
 
     /** Loads every {@code *.yaml} in {@code dir}. */
     public static RunbookCatalog load(Path dir) throws RunbookCatalogException {
-        if (!Files.isDirectory(dir)) {
-            throw new RunbookCatalogException(dir + ": runbook catalog directory does not exist");
-        }
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
-        } catch (IOException e) {
-            throw new RunbookCatalogException(dir + ": cannot list the runbook catalog: " + e.getMessage(), e);
-        }
-        if (files.isEmpty()) {
-            throw new RunbookCatalogException(dir + ": runbook catalog has no *.yaml files");
-        }
+        List<CatalogDirectory.Source> files = CatalogDirectory.yamlFiles(dir, "runbook catalog", RunbookCatalogException::new);
         Set<String> patterns = knownPatterns();
         List<Runbook> runbooks = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        for (Path file : files) {
-            String source = dir.getFileName() == null ? file.toString() : dir.getFileName() + "/" + file.getFileName();
+        for (CatalogDirectory.Source entry : files) {
+            Path file = entry.file();
+            String source = entry.name();
             try {
                 for (Runbook r : parseFile(StrictYaml.loadMap(file, source), patterns)) {
                     String earlier = seen.putIfAbsent(r.id(), r.source());
