@@ -135,6 +135,23 @@ public final class OutboxDeliverer implements AutoCloseable {
         return item.anchorTs();
     }
 
+    /**
+     * Delivers what it can within {@code limit}, for an orderly stop; what is left stays queued and goes
+     * out at the next start, so a Slack outage never holds a stop hostage.
+     */
+    public void flush(Duration limit) {
+        java.util.concurrent.Future<Integer> round = kicker.submit(this::deliverDue);
+        try {
+            round.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("outbox: not flushed within {} s; the rest goes out at the next start", limit.toSeconds());
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("outbox: flush failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Errors that retrying cannot fix. */
     static boolean permanent(String error) {
         return error != null && (error.contains("channel_not_found") || error.contains("is_archived")

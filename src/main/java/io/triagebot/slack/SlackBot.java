@@ -147,7 +147,7 @@ public final class SlackBot implements AutoCloseable {
             socketMode.close();
         }
         dispatcher.shutdown(config.deadline().toSeconds() + 5);
-        outbox.deliverDue();
+        outbox.flush(Duration.ofSeconds(10));
         outbox.close();
         if (scheduling != null) {
             scheduling.close();
