@@ -5,6 +5,10 @@
 #   sudo lab/capture.sh                   # every condition: idle FIRST, kmsg LAST
 #   sudo lab/capture.sh cpu swap-storm    # only these (still in the canonical order)
 #   sudo CLEAN_LOG_WAIT=5400 lab/capture.sh   # wait up to 90 min for a clean kernel log before idle
+#   lab/capture.sh --readme-only          # regenerate README.md from the fixtures' headers
+#
+# Environment: SETTLE (5 s), WINDOW (2 s), QUIET_PERCENT (25), QUIET_TIMEOUT (600 s), CLEAN_LOG_WAIT
+# (0 s), TRIAGEBOT_FIXTURES (output directory, default src/test/resources/fixtures).
 #
 # For each condition: lab.sh start (which waits until the condition is visible), SETTLE seconds,
 # `triagebot triage local --window WINDOW --save-raw` with provenance headers, lab.sh stop, verify
@@ -22,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 readonly LAB=lab/lab.sh
 readonly JAR=target/triagebot.jar
-readonly FIXTURES=src/test/resources/fixtures
+readonly FIXTURES=${TRIAGEBOT_FIXTURES:-src/test/resources/fixtures}
 readonly SETTLE=${SETTLE:-5}
 readonly WINDOW=${WINDOW:-2}
 readonly QUIET_PERCENT=${QUIET_PERCENT:-25}
@@ -39,6 +43,9 @@ readonly ORDER=(idle cpu context-switch timer-irq futex sync-write swap-storm cp
 log() { echo "capture: $*" >&2; }
 die() { echo "capture: ERROR: $*" >&2; exit 1; }
 
+README_ONLY=false
+[[ ${1:-} == --readme-only ]] && README_ONLY=true
+if ! $README_ONLY; then
 [[ $(id -u) -eq 0 ]] || die "must run as root"
 [[ -f $JAR ]] || die "$JAR not found: run ./mvnw -q -o package -DskipTests first"
 # Work from a private copy: a concurrent build may replace or delete target/ mid-capture, and every
@@ -47,6 +54,7 @@ JAR_COPY=$(mktemp -d /tmp/triagebot-capture-jar.XXXXXX)/triagebot.jar
 cp "$JAR" "$JAR_COPY"
 JAR_SHA=$(sha256sum "$JAR_COPY" | cut -c1-16)
 readonly JAR_COPY JAR_SHA
+fi
 
 # ---------------------------------------------------------------------------------------------------
 # What each fixture must show. expected.yaml is read by FixtureCorpusTest:
@@ -233,7 +241,7 @@ capture_one() {
         how="lab/lab.sh start $c: $($LAB how "$c")"
         sleep "$SETTLE"
     fi
-    tmp=$(mktemp -d /tmp/triagebot-capture.XXXXXX)
+    tmp=$(mktemp -d "$(dirname "$JAR_COPY")/capture.XXXXXX") # removed with the jar copy by the trap
     local extra=()
     [[ $c == listen-overflow || $c == tcp-retrans ]] && extra+=(--provenance "port=$(lab_port "$c")")
     java -jar "$JAR_COPY" triage local --window "$WINDOW" --save-raw "$tmp" --json \
@@ -362,7 +370,7 @@ main() {
     log "done: ${todo[*]}"
 }
 
-if [[ ${1:-} == --readme-only ]]; then
+if $README_ONLY; then
     write_readme
     exit 0
 fi

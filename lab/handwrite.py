@@ -189,6 +189,7 @@ def hardware_error(base_header, lines):
     lines = s.lines
     uptime = s.uptime(a0, a1)
     t = uptime - 40.0
+    begin = next(i for i in range(a0, a1) if lines[i].startswith(s.marker + "C kernel-log"))
     end = next(i for i in range(a0, a1) if lines[i].startswith(s.marker + "R kernel-log"))
     added = [
         "[%12.6f] mce: [Hardware Error]: Machine check events logged" % t,
@@ -199,10 +200,27 @@ def hardware_error(base_header, lines):
         "channel_mask:2 rank:0)" % (t + 0.001),
     ]
     lines[end:end] = added
+    # The collector keeps the newest kernel-log maxLines lines (tail on the target): drop as many of
+    # the oldest as were added, as tail would have, so that the block still fits.
+    max_lines = kernel_log_max_lines()
+    excess = (end - begin - 1) + len(added) - max_lines
+    if excess > 0:
+        del lines[begin + 1:begin + 1 + excess]
     why = ("a VM has no machine-check banks or EDAC memory controller to report a fault; the lines follow the "
            "kernel's mce and sb_edac formats")
-    edits = "appended 4 kernel log lines (mce Hardware Error, EDAC MC0 1 CE) dated 40 s before the capture"
+    edits = ("appended 4 kernel log lines (mce Hardware Error, EDAC MC0 1 CE) dated 40 s before the capture, "
+             "dropping as many of the oldest kernel log lines (the probe keeps the newest maxLines)")
     return new_header(base_header, "hardware-error", why, edits), lines
+
+
+def kernel_log_max_lines():
+    """maxLines of the kernel-log probe in commands/kernel-log.yaml (2000 when not found)."""
+    try:
+        with open(os.path.join(ROOT, "commands", "kernel-log.yaml")) as f:
+            m = re.search(r"^\s*maxLines:\s*(\d+)", f.read(), re.M)
+            return int(m.group(1)) if m else 2000
+    except OSError:
+        return 2000
 
 
 EXPECTED = {
