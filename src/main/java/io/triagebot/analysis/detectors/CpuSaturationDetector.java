@@ -66,7 +66,9 @@ public final class CpuSaturationDetector implements Detector {
         boolean waitMeasured = some >= lim.v("warn-pressure-some-percent") || runDelay >= lim.v("warn-run-delay-percent");
         boolean confirmed = utilized && !kernelBound && waitMeasured;
         if (!utilized) {
-            g.cap(Severity.MEDIUM);
+            // procs_running is one instant; with idle CPUs over the window and no measured wait (PSI, run
+            // delay) a momentary burst is all it shows, which is no more than a note.
+            g.cap(waitMeasured ? Severity.MEDIUM : Severity.LOW);
         } else if (!confirmed) {
             g.cap(Severity.HIGH);
         }

@@ -78,6 +78,15 @@ class CpuSaturationDetectorTest {
     }
 
     @Test
+    void momentaryRunnableBurstWithIdleCpusIsOnlyANote() {
+        // procs_running is one instant: 4 runnable on 2 CPUs while the window shows them 98% idle and
+        // nothing measured any wait. That is a LOW note, never an alarm on a healthy host.
+        Finding f = one(detector, SyntheticHost.idle(2).allCpus(1, 1).procs(5, 0).cpuPressure(0));
+        assertEquals(Severity.LOW, f.severity());
+        assertEquals(Status.HYPOTHESIS, f.status());
+    }
+
+    @Test
     void runnableCountAloneCannotConfirm() {
         Finding f = one(detector, SyntheticHost.idle(2).allCpus(97, 2).procs(6, 0).without("/proc/pressure/cpu"));
         is(f, Severity.HIGH, Status.HYPOTHESIS);
