@@ -99,14 +99,19 @@ final class FindingBuilder {
         return this;
     }
 
-    /** Parameters as alternating name, value; a runbook with a null value is left out, never invented. */
+    /**
+     * Parameters as alternating name, value; a runbook with a null value is left out, never invented.
+     * Nothing is ever suggested against PID 1 or the kernel (PID 0): renicing or OOM-scoring init is
+     * never a stabilisation step, whatever the process table says.
+     */
     FindingBuilder runbook(String id, String reason, String... nameValues) {
         Map<String, String> params = new LinkedHashMap<>();
         for (int i = 0; i + 1 < nameValues.length; i += 2) {
-            if (nameValues[i + 1] == null) {
+            String value = nameValues[i + 1];
+            if (value == null || ("pid".equals(nameValues[i]) && (value.equals("0") || value.equals("1")))) {
                 return this;
             }
-            params.put(nameValues[i], nameValues[i + 1]);
+            params.put(nameValues[i], value);
         }
         runbooks.add(new RunbookSuggestion(id, params, reason));
         return this;
