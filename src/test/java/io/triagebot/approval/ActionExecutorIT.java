@@ -3,7 +3,6 @@ package io.triagebot.approval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.triagebot.probe.LocalScriptRunner;
 import io.triagebot.runbook.RunbookCatalog;
@@ -24,10 +23,8 @@ class ActionExecutorIT {
 
     @Test
     void changesSwappinessRecordsTheOldValueAndRollsBack() throws Exception {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(root, "needs root to change vm.swappiness");
-        }
+        io.triagebot.testsupport.LiveTests.requireOrSkip(io.triagebot.testsupport.LiveTests.isRoot(),
+                "needs root to change vm.swappiness");
         String original = sysctl();
         String target = original.equals("13") ? "14" : "13";
         RunbookCatalog catalog = RunbookCatalogLoader.loadBuiltIn();

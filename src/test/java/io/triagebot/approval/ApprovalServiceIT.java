@@ -3,7 +3,6 @@ package io.triagebot.approval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.triagebot.analysis.Finding;
 import io.triagebot.analysis.Report;
@@ -152,9 +151,8 @@ class ApprovalServiceIT {
     }
 
     private static void assumeRoot() {
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue("root".equals(System.getProperty("user.name")), "changes vm.swappiness: needs root");
-        }
+        io.triagebot.testsupport.LiveTests.requireOrSkip(io.triagebot.testsupport.LiveTests.isRoot(),
+                "changes vm.swappiness: needs root");
     }
 
     /** One read from offset 0: sysctl files answer EOF to reads at any other offset. */

@@ -15,6 +15,7 @@ import io.triagebot.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import io.triagebot.testsupport.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

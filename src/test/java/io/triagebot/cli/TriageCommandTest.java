@@ -10,6 +10,7 @@ import io.triagebot.probe.CollectorRunFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.triagebot.testsupport.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

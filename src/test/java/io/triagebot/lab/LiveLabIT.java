@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.triagebot.cli.Main;
+import io.triagebot.testsupport.CliRun;
 import io.triagebot.testsupport.TestSshd;
-import java.io.ByteArrayOutputStream;
+import static io.triagebot.testsupport.LiveTests.isRoot;
+import static io.triagebot.testsupport.LiveTests.requireOrSkip;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -275,7 +275,7 @@ class LiveLabIT {
 
     /** triagebot triage ALIAS --json over SSH to this host, in-process through the CLI entry point. */
     private static JsonNode triage() throws Exception {
-        CliOutput run = cli("triage", ALIAS, "--json", "--ssh-config", sshConfig.toString(), "--window", WINDOW);
+        CliRun run = CliRun.of("triage", ALIAS, "--json", "--ssh-config", sshConfig.toString(), "--window", WINDOW);
         assertEquals(0, run.exit(), "triage exit " + run.exit() + ": " + run.err() + "\nsshd: " + sshd.logText());
         String line = run.out().strip();
         assertFalse(line.isEmpty(), "no report printed; stderr: " + run.err());
@@ -284,24 +284,6 @@ class LiveLabIT {
         return report;
     }
 
-    record CliOutput(int exit, String out, String err) {
-    }
-
-    private static synchronized CliOutput cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new CliOutput(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> expected(String condition) throws IOException {
@@ -351,30 +333,6 @@ class LiveLabIT {
         } finally {
             Files.deleteIfExists(log);
         }
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[1].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return false;
-    }
-
-    /** Skip on a developer machine; fail on CI, where a missing prerequisite is a broken image. */
-    private static void requireOrSkip(boolean ok, String why) {
-        if (ok) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(why + " (CI=true: the live lab must run)");
-        }
-        Assumptions.assumeTrue(false, why);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.triagebot.runbook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.triagebot.testsupport.LiveTests.isRoot;
+import static io.triagebot.testsupport.LiveTests.requireOrSkip;
 
 import io.triagebot.probe.LocalScriptRunner;
 import io.triagebot.probe.RunLimits;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -120,27 +121,4 @@ class RunbookLiveIT {
         return new String(out.stdout(), StandardCharsets.UTF_8);
     }
 
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[2].equals("0");
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return false;
-    }
-
-    /** Skip on a developer machine; fail on CI, where a missing prerequisite is a broken image. */
-    private static void requireOrSkip(boolean ok, String why) {
-        if (ok) {
-            return;
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(why + " (CI=true: the live runbook test must run)");
-        }
-        Assumptions.assumeTrue(false, why);
-    }
 }
