@@ -22,8 +22,8 @@ public final class SwapDeathSpiralDetector implements Detector {
 
     public static final String PATTERN = "swap-death-spiral";
 
-    /** Bytes per page for swap rates (4 KiB on x86-64 and most arm64 kernels). */
-    private static final long PAGE = 4096;
+    /** Bytes per page for swap rates: the one page-size assumption the metrics make. */
+    private static final long PAGE = ProcessMetrics.PAGE_KB * 1024;
 
     @Override
     public String pattern() {
