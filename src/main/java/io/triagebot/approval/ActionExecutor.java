@@ -5,6 +5,7 @@ import io.triagebot.probe.RunOutput;
 import io.triagebot.probe.ScriptRunner;
 import io.triagebot.probe.TargetException;
 import io.triagebot.runbook.InvalidParametersException;
+import io.triagebot.runbook.Privilege;
 import io.triagebot.runbook.RenderedAction;
 import io.triagebot.runbook.RenderedScript;
 import io.triagebot.runbook.ResolvedAction;
@@ -22,9 +23,21 @@ public final class ActionExecutor {
     static final int MAX_OUTPUT = 8 * 1024;
 
     private final Duration stepTimeout;
+    private final Privilege privilege;
 
     public ActionExecutor(Duration stepTimeout) {
+        this(stepTimeout, Privilege.AS_IS);
+    }
+
+    /** @param privilege SUDO when the login user is not root: privileged steps run through {@code sudo -n} */
+    public ActionExecutor(Duration stepTimeout, Privilege privilege) {
         this.stepTimeout = stepTimeout;
+        this.privilege = privilege;
+    }
+
+    /** How privileged steps run: what the cards show is what runs. */
+    public Privilege privilege() {
+        return privilege;
     }
 
     /**
@@ -44,7 +57,7 @@ public final class ActionExecutor {
     }
 
     public Execution execute(ScriptRunner runner, ResolvedAction action) throws TargetException {
-        RenderedAction rendered = action.render();
+        RenderedAction rendered = action.render(privilege);
         Step pre = run(runner, rendered.precondition());
         if (pre.exit() != 0) {
             return new Execution(false, null, -1, "precondition failed (" + rendered.precondition().human() + "): "
@@ -79,18 +92,50 @@ public final class ActionExecutor {
         return new Execution(true, previous, command.exit(), command.text(), applied, rendered.humanCommand());
     }
 
+    /**
+     * What {@link #execute} would find, without changing anything: the precondition and the capture run
+     * (read-only), never the command.
+     *
+     * @param current the value the capture reads now, or null
+     * @param problem why execution would stop now, or null when it would go ahead
+     * @param rollback the rollback with the current value, or why there is none
+     */
+    public record Preview(String current, String problem, String rollback) {
+    }
+
+    public Preview preview(ScriptRunner runner, ResolvedAction action) throws TargetException {
+        RenderedAction rendered = action.render(privilege);
+        Step pre = run(runner, rendered.precondition());
+        String problem = pre.exit() == 0 ? null
+                : "precondition fails (" + rendered.precondition().human() + "): " + pre.text();
+        if (rendered.capture().isEmpty()) {
+            return new Preview(null, problem, "none: " + action.runbook().irreversible());
+        }
+        Step capture = run(runner, rendered.capture().get());
+        if (capture.exit() != 0) {
+            return new Preview(null, problem != null ? problem : "cannot read the current value ("
+                    + rendered.capture().get().human() + "): " + capture.text(), "unknown until the value can be read");
+        }
+        try {
+            return new Preview(capture.stdout().strip(), problem, action.rollbackWith(capture.stdout(), privilege).human());
+        } catch (InvalidParametersException e) {
+            return new Preview(capture.stdout().strip(), problem != null ? problem
+                    : "would not run: the current value cannot be restored later: " + e.getMessage(), "none");
+        }
+    }
+
     /** Puts back {@code previous}; returns the rollback's own execution (previous is what it restored). */
     public Execution rollback(ScriptRunner runner, ResolvedAction action, String previous) throws TargetException {
         RenderedScript script;
         try {
-            script = action.rollbackWith(previous);
+            script = action.rollbackWith(previous, privilege);
         } catch (InvalidParametersException e) {
             return new Execution(false, previous, -1, "cannot roll back: " + e.getMessage(), false, "(rollback)");
         }
         Step step = run(runner, script);
         boolean restored = false;
-        if (step.exit() == 0 && action.render().capture().isPresent()) {
-            Step after = run(runner, action.render().capture().get());
+        if (step.exit() == 0 && action.render(privilege).capture().isPresent()) {
+            Step after = run(runner, action.render(privilege).capture().get());
             try {
                 restored = after.exit() == 0 && action.restored(previous, after.stdout());
             } catch (InvalidParametersException e) {

@@ -33,16 +33,26 @@ public final class ActionStore {
         this.jdbc = new Jdbc(database.dataSource());
     }
 
+    /**
+     * What to propose: a runbook bound to one host and one set of values, and what verification compares.
+     *
+     * @param metric the runbook's expected metric (its yaml name), or null when it declares none
+     * @param before that metric as the proposing triage measured it; NaN when unknown
+     */
+    public record Proposal(IncidentId incident, String pattern, String runbookId, String host,
+            Map<String, String> parameters, Long rollbackOf, String requestedBy, int approvalsRequired, String metric,
+            double before) {
+    }
+
     /** Stores a proposal; returns it with its opaque token. */
-    public ActionRecord propose(IncidentId incident, String pattern, String runbookId, String host,
-            Map<String, String> parameters, Long rollbackOf, String requestedBy, Instant now, Instant expiresAt)
-            throws StoreException {
+    public ActionRecord propose(Proposal p, Instant now, Instant expiresAt) throws StoreException {
         String token = newToken();
-        String params = json(parameters);
+        String params = json(p.parameters());
         long id = jdbc.inTransaction(c -> Jdbc.insert(c, "INSERT INTO action (token, incident_id, pattern, runbook_id,"
-                + " host, parameters, rollback_of, state, requested_by, proposed_at, expires_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", token, incident.value(), pattern, runbookId, host, params,
-                rollbackOf, ActionState.PROPOSED, requestedBy, now, expiresAt));
+                + " host, parameters, rollback_of, state, requested_by, proposed_at, expires_at, approvals_required,"
+                + " metric, before_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", token, p.incident().value(),
+                p.pattern(), p.runbookId(), p.host(), params, p.rollbackOf(), ActionState.PROPOSED, p.requestedBy(), now,
+                expiresAt, Math.max(1, p.approvalsRequired()), p.metric(), Double.isNaN(p.before()) ? null : p.before()));
         return find(id).orElseThrow();
     }
 
@@ -64,15 +74,71 @@ public final class ActionStore {
                 ActionStore::row, incident.value()));
     }
 
+    /** Where an approval left the action. */
+    public enum Approval {
+        /** This approval completed the set and claimed the action: the caller runs it, and nobody else. */
+        CLAIMED,
+        /** This person's approval is recorded; more distinct approvers are needed. */
+        RECORDED,
+        /** This person had already approved (a duplicate click); more distinct approvers are needed. */
+        DUPLICATE,
+        /** Not proposed any more (decided, running, expired): nothing recorded. */
+        CLOSED
+    }
+
     /**
-     * Approves and claims the action for execution, if it is still proposed and not expired.
-     *
-     * @return true for exactly one caller
+     * Records {@code approver}'s approval of a still-open action and, once enough distinct people have
+     * approved, claims it for execution. Of any number of simultaneous calls (duplicate clicks, Slack
+     * retries, replicas), at most one gets CLAIMED: the final move is a conditional UPDATE.
      */
-    public boolean approve(long id, String approver, Instant now) throws StoreException {
-        return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE action SET state = ?, decided_by = ?, decided_at = ?"
-                + " WHERE id = ? AND state = ? AND expires_at > ?", ActionState.EXECUTING, approver, now, id,
-                ActionState.PROPOSED, now)) == 1;
+    public Approval approve(long id, String approver, Instant now) throws StoreException {
+        int inserted = jdbc.inTransaction(c -> {
+            try {
+                return Jdbc.update(c, "INSERT INTO action_approval (action_id, approver, approved_at)"
+                        + " SELECT id, ?, ? FROM action a WHERE a.id = ? AND a.state = ? AND a.expires_at > ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM action_approval p WHERE p.action_id = a.id AND p.approver = ?)",
+                        approver, now, id, ActionState.PROPOSED, now, approver);
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    return 0; // the same person's simultaneous click won the insert: one approval either way
+                }
+                throw e;
+            }
+        });
+        return jdbc.inTransaction(c -> {
+            int have = Jdbc.query(c, "SELECT COUNT(*) FROM action_approval WHERE action_id = ?", rs -> rs.getInt(1),
+                    id).get(0);
+            int claimed = Jdbc.update(c, "UPDATE action SET state = ?, decided_by = ?, decided_at = ?"
+                    + " WHERE id = ? AND state = ? AND expires_at > ? AND approvals_required <= ?", ActionState.EXECUTING,
+                    approver, now, id, ActionState.PROPOSED, now, have);
+            if (claimed == 1) {
+                return Approval.CLAIMED;
+            }
+            boolean open = !Jdbc.query(c, "SELECT id FROM action WHERE id = ? AND state = ? AND expires_at > ?",
+                    rs -> rs.getLong(1), id, ActionState.PROPOSED, now).isEmpty();
+            return !open ? Approval.CLOSED : inserted == 1 ? Approval.RECORDED : Approval.DUPLICATE;
+        });
+    }
+
+    /** Who approved the action so far, in order. */
+    public List<String> approvers(long id) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT approver FROM action_approval WHERE action_id = ?"
+                + " ORDER BY approved_at, approver", rs -> rs.getString(1), id));
+    }
+
+    /**
+     * Claims the right to propose the rollback of an applied action: one proposal at a time, so duplicate
+     * "Roll back" clicks make one card. A claim older than {@code ttl} (its proposal expired) lapses.
+     */
+    public boolean claimRollback(long id, Instant now, java.time.Duration ttl) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE action SET rollback_requested_at = ? WHERE id = ?"
+                + " AND state IN (?, ?, ?) AND (rollback_requested_at IS NULL OR rollback_requested_at < ?)", now, id,
+                ActionState.EXECUTED, ActionState.VERIFIED, ActionState.NOT_IMPROVED, now.minus(ttl))) == 1;
+    }
+
+    /** A rollback proposal was rejected or expired: the original may be proposed for rollback again. */
+    public void releaseRollback(long id) throws StoreException {
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE action SET rollback_requested_at = NULL WHERE id = ?", id));
     }
 
     /** @return true when it was still proposed */
@@ -122,12 +188,13 @@ public final class ActionStore {
         return claimed;
     }
 
-    public void recordVerification(long id, double before, double after, boolean improved, String verdict)
+    /** Records the before/after comparison; returns the updated record (unchanged if no longer EXECUTED). */
+    public ActionRecord recordVerification(long id, double after, boolean improved, String verdict)
             throws StoreException {
-        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE action SET state = ?, before_value = ?, after_value = ?,"
-                + " verdict = ? WHERE id = ? AND state = ?", improved ? ActionState.VERIFIED : ActionState.NOT_IMPROVED,
-                Double.isNaN(before) ? null : before, Double.isNaN(after) ? null : after, clip(verdict, 32), id,
-                ActionState.EXECUTED));
+        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE action SET state = ?, after_value = ?, verdict = ?"
+                + " WHERE id = ? AND state = ?", improved ? ActionState.VERIFIED : ActionState.NOT_IMPROVED,
+                Double.isNaN(after) ? null : after, clip(verdict, 32), id, ActionState.EXECUTED));
+        return find(id).orElseThrow();
     }
 
     /** The original action, once its rollback has run. */
@@ -151,7 +218,7 @@ public final class ActionStore {
                 rs.getString("requested_by"), Jdbc.instant(rs, "proposed_at"), Jdbc.instant(rs, "expires_at"),
                 rs.getString("decided_by"), Jdbc.instant(rs, "decided_at"), rs.getString("previous_value"), exitCode,
                 rs.getString("output"), Jdbc.instant(rs, "executed_at"), Jdbc.instant(rs, "verify_after"), beforeValue,
-                afterValue, rs.getString("verdict"));
+                afterValue, rs.getString("verdict"), rs.getInt("approvals_required"), rs.getString("metric"));
     }
 
     private static String newToken() {

@@ -11,6 +11,10 @@ public sealed interface ApprovalDecision {
     record AlreadyDecided(ActionRecord action) implements ApprovalDecision {
     }
 
+    /** This click's approval is recorded; the runbook needs more distinct approvers before it runs. */
+    record Waiting(ActionRecord action, java.util.List<String> approvers) implements ApprovalDecision {
+    }
+
     /** This click approved it and it ran; the record holds the result. */
     record Executed(ActionRecord action, ActionExecutor.Execution execution) implements ApprovalDecision {
     }

@@ -6,26 +6,33 @@ import io.triagebot.analysis.RunbookSuggestion;
 import io.triagebot.incident.EventType;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentStore;
+import io.triagebot.incident.OutgoingMessage;
 import io.triagebot.probe.HostName;
 import io.triagebot.probe.ScriptRunner;
 import io.triagebot.probe.TargetException;
+import io.triagebot.runbook.Expectation;
 import io.triagebot.runbook.InvalidParametersException;
 import io.triagebot.runbook.ResolvedAction;
+import io.triagebot.runbook.Runbook;
 import io.triagebot.runbook.RunbookCatalog;
+import io.triagebot.snapshot.Snapshot;
 import io.triagebot.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Approve-to-run: turns the runbooks a triage suggests into proposals bound to one host, runbook and set
- * of parameter values; lets someone other than the requester approve one, which runs it exactly once;
- * rejects and expires the rest. Every step is an event on the incident's timeline.
+ * of parameter values; lets people other than the requester approve one, which runs it exactly once;
+ * rejects and expires the rest. Every step is an event on the incident's timeline, stored with the card
+ * update or thread reply it causes.
  */
 public final class ApprovalService {
 
@@ -37,33 +44,60 @@ public final class ApprovalService {
         ScriptRunner runnerFor(HostName host) throws TargetException;
     }
 
+    /** Hears each step an action takes ("proposed", "executed", ...): metrics. */
+    @FunctionalInterface
+    public interface Observer {
+        void on(String outcome);
+
+        Observer NONE = outcome -> { };
+    }
+
     private final ActionStore actions;
     private final IncidentStore incidents;
     private final RunbookCatalog catalog;
     private final ApprovalPolicy policy;
     private final ActionExecutor executor;
     private final Runners runners;
+    private final ActionPresenter presenter;
+    private final Observer observer;
     private final Clock clock;
     private final Duration approvalTtl;
 
     public ApprovalService(ActionStore actions, IncidentStore incidents, RunbookCatalog catalog, ApprovalPolicy policy,
-            ActionExecutor executor, Runners runners, Clock clock, Duration approvalTtl) {
+            ActionExecutor executor, Runners runners, ActionPresenter presenter, Observer observer, Clock clock,
+            Duration approvalTtl) {
         this.actions = actions;
         this.incidents = incidents;
         this.catalog = catalog;
         this.policy = policy;
         this.executor = executor;
         this.runners = runners;
+        this.presenter = presenter;
+        this.observer = observer;
         this.clock = clock;
         this.approvalTtl = approvalTtl;
     }
 
+    public ActionStore store() {
+        return actions;
+    }
+
+    public Duration approvalTtl() {
+        return approvalTtl;
+    }
+
     /**
-     * Proposes every runbook the report's findings suggest whose parameters resolve; a suggestion that does
-     * not resolve (a value the runbook's types refuse) is skipped and logged, never offered.
+     * Proposes every runbook the report's findings suggest whose parameters resolve, each with a card in
+     * the thread; a suggestion that does not resolve (a value the runbook's types refuse) is skipped and
+     * logged, never offered. The same runbook with the same values is offered once, under the first
+     * (most severe) finding that suggests it.
+     *
+     * @param snapshot what the report was made from, for the "before" of metrics a report does not carry;
+     *     may be null
      */
-    public List<ActionRecord> propose(Incident incident, Report report) throws StoreException {
+    public List<ActionRecord> propose(Incident incident, Report report, Snapshot snapshot) throws StoreException {
         List<ActionRecord> proposed = new ArrayList<>();
+        Set<String> offered = new LinkedHashSet<>();
         Instant now = clock.instant();
         for (Finding f : report.findings()) {
             for (RunbookSuggestion s : f.runbooks()) {
@@ -74,17 +108,30 @@ public final class ApprovalService {
                     LOG.warn("{}: not offering {} {}: {}", incident.id(), s.id(), s.parameters(), e.getMessage());
                     continue;
                 }
-                ActionRecord a = actions.propose(incident.id(), f.pattern(), s.id(), incident.host(), resolved.values(),
-                        null, incident.requestedBy(), now, now.plus(approvalTtl));
+                if (!offered.add(resolved.id() + resolved.values())) {
+                    continue;
+                }
+                Runbook runbook = resolved.runbook();
+                Optional<Expectation> expect = runbook.expectationFor(f.pattern());
+                double before = expect.map(e -> MetricReadings.read(e.metric(), report, snapshot).orElse(Double.NaN))
+                        .orElse(Double.NaN);
+                ActionRecord a = actions.propose(new ActionStore.Proposal(incident.id(), f.pattern(), s.id(),
+                        incident.host(), resolved.values(), null, incident.requestedBy(), runbook.approvals(),
+                        expect.map(e -> e.metric().yamlName()).orElse(null), before), now, now.plus(approvalTtl));
                 incidents.append(incident.id(), EventType.ACTION_PROPOSED, "triagebot", now,
-                        "proposed " + resolved.humanCommand() + " for " + f.pattern(), null, List.of());
+                        "proposed " + resolved.humanCommand() + " for " + f.pattern(), null,
+                        List.of(presenter.card(card(a))));
+                observer.on("proposed");
                 proposed.add(a);
             }
         }
         return proposed;
     }
 
-    /** A click on "Approve & run". Only the first allowed click runs the action; the rest are told so. */
+    /**
+     * A click on "Approve & run". Only the click that completes the approvals runs the action; duplicate
+     * clicks, retries and late clicks are told it is already decided.
+     */
     public ApprovalDecision approve(String token, String user) throws StoreException {
         Optional<ActionRecord> found = actions.findByToken(token);
         if (found.isEmpty()) {
@@ -95,19 +142,37 @@ public final class ApprovalService {
         String refusal = policy.refusal(user, action);
         if (refusal != null) {
             incidents.append(action.incident(), EventType.ACTION_REFUSED, user, now,
-                    "approval of " + action.runbookId() + " refused: " + refusal, null, List.of());
+                    "approval of " + action.runbookId() + " by " + user + " refused: " + refusal, null, List.of());
+            observer.on("refused");
             return new ApprovalDecision.Refused(refusal);
         }
-        if (!actions.approve(action.id(), user, now)) {
-            return new ApprovalDecision.AlreadyDecided(actions.find(action.id()).orElseThrow());
+        ActionStore.Approval step = actions.approve(action.id(), user, now);
+        ActionRecord current = actions.find(action.id()).orElseThrow();
+        switch (step) {
+            case CLOSED, DUPLICATE -> {
+                return new ApprovalDecision.AlreadyDecided(current);
+            }
+            case RECORDED -> {
+                ActionCard card = card(current);
+                incidents.append(action.incident(), EventType.ACTION_APPROVED, user, now, "approved "
+                        + action.runbookId() + " " + action.parameters() + " (" + card.approvers().size() + " of "
+                        + action.approvalsRequired() + " approvals)", null, List.of(presenter.cardUpdate(card)));
+                observer.on("approved");
+                return new ApprovalDecision.Waiting(current, card.approvers());
+            }
+            case CLAIMED -> {
+                incidents.append(action.incident(), EventType.ACTION_APPROVED, user, now,
+                        "approved " + action.runbookId() + " " + action.parameters(), null,
+                        List.of(presenter.cardUpdate(card(current))));
+                observer.on("approved");
+                Ran ran = run(current, user);
+                return new ApprovalDecision.Executed(ran.record(), ran.execution());
+            }
+            default -> throw new IllegalStateException("unknown approval step " + step);
         }
-        incidents.append(action.incident(), EventType.ACTION_APPROVED, user, now,
-                "approved " + action.runbookId() + " " + action.parameters(), null, List.of());
-        Ran ran = run(action, user);
-        return new ApprovalDecision.Executed(ran.record(), ran.execution());
     }
 
-    /** A click on "Reject". */
+    /** A click on "Reject": anyone allowed in the channel may stop a proposal. */
     public ApprovalDecision reject(String token, String user) throws StoreException {
         Optional<ActionRecord> found = actions.findByToken(token);
         if (found.isEmpty()) {
@@ -117,37 +182,107 @@ public final class ApprovalService {
         if (!actions.reject(action.id(), user, clock.instant())) {
             return new ApprovalDecision.AlreadyDecided(actions.find(action.id()).orElseThrow());
         }
+        ActionRecord rejected = actions.find(action.id()).orElseThrow();
+        if (rejected.isRollback()) {
+            actions.releaseRollback(rejected.rollbackOf());
+        }
         incidents.append(action.incident(), EventType.ACTION_REJECTED, user, clock.instant(),
-                "rejected " + action.runbookId(), null, List.of());
-        return new ApprovalDecision.Rejected(actions.find(action.id()).orElseThrow());
+                "rejected " + action.runbookId() + " " + action.parameters(), null,
+                List.of(presenter.cardUpdate(card(rejected))));
+        observer.on("rejected");
+        return new ApprovalDecision.Rejected(rejected);
     }
 
-    /** Expires proposals past their time (a scheduled job); each expiry is a timeline event. */
+    /**
+     * A click on "Dry run": runs the precondition and the capture (read-only) to show the current value
+     * the rollback would restore; never the command.
+     */
+    public Optional<DryRun> dryRun(String token) throws StoreException {
+        Optional<ActionRecord> found = actions.findByToken(token);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ActionRecord action = found.get();
+        ActionCard card = card(action);
+        List<String> checks = List.of();
+        try {
+            ResolvedAction resolved = catalog.resolve(action.runbookId(), action.parameters());
+            checks = resolved.qualityChecks().lines();
+            ActionExecutor.Preview preview = executor.preview(runners.runnerFor(new HostName(action.host())), resolved);
+            String rollback = preview.rollback();
+            if (action.isRollback()) {
+                rollback = "this is the rollback; to undo it, run the original action again";
+            }
+            return Optional.of(new DryRun(card, card.command(), preview.current(), preview.problem(), rollback, checks));
+        } catch (InvalidParametersException | TargetException e) {
+            return Optional.of(new DryRun(card, card.command(), null, "cannot check the host: " + e.getMessage(),
+                    "unknown", checks));
+        }
+    }
+
+    /** Expires proposals past their time (a scheduled job); each expiry is a timeline event and a card update. */
     public List<ActionRecord> expireDue() throws StoreException {
         List<ActionRecord> expired = actions.expire(clock.instant());
         for (ActionRecord a : expired) {
+            if (a.isRollback()) {
+                actions.releaseRollback(a.rollbackOf());
+            }
             incidents.append(a.incident(), EventType.ACTION_EXPIRED, "triagebot", clock.instant(),
-                    a.runbookId() + " expired unapproved after " + approvalTtl.toMinutes() + " min", null, List.of());
+                    a.runbookId() + " expired unapproved after " + approvalTtl.toMinutes() + " min", null,
+                    List.of(presenter.cardUpdate(card(a))));
+            observer.on("expired");
         }
         return expired;
     }
 
     /**
-     * Proposes the rollback of an executed action: the same runbook with the captured previous value, itself
-     * approval-gated like any action.
+     * A click on "Roll back": proposes the undo of an applied action (the same runbook, restoring the
+     * captured previous value) as a new card that someone other than {@code user} must approve. Duplicate
+     * clicks propose it once.
+     *
+     * @return the rollback proposal, or empty when there is nothing to roll back or it is already proposed
      */
-    public Optional<ActionRecord> proposeRollback(String token) throws StoreException {
+    public Optional<ActionRecord> proposeRollback(String token, String user) throws StoreException {
         Optional<ActionRecord> found = actions.findByToken(token);
-        if (found.isEmpty() || found.get().previousValue() == null) {
+        if (found.isEmpty() || found.get().previousValue() == null || found.get().isRollback()) {
             return Optional.empty();
         }
         ActionRecord a = found.get();
         Instant now = clock.instant();
-        ActionRecord rollback = actions.propose(a.incident(), a.pattern(), a.runbookId(), a.host(), a.parameters(),
-                a.id(), a.requestedBy(), now, now.plus(approvalTtl));
-        incidents.append(a.incident(), EventType.ACTION_PROPOSED, "triagebot", now,
-                "proposed rollback of " + a.runbookId() + " to " + a.previousValue().strip(), null, List.of());
+        if (!actions.claimRollback(a.id(), now, approvalTtl)) {
+            return Optional.empty();
+        }
+        ActionRecord rollback = actions.propose(new ActionStore.Proposal(a.incident(), a.pattern(), a.runbookId(),
+                a.host(), a.parameters(), a.id(), user, 1, null, Double.NaN), now, now.plus(approvalTtl));
+        incidents.append(a.incident(), EventType.ACTION_PROPOSED, user, now,
+                "rollback of " + a.runbookId() + " to " + a.previousValue().strip() + " requested by " + user, null,
+                List.of(presenter.card(card(rollback))));
+        observer.on("proposed");
         return Optional.of(rollback);
+    }
+
+    /** The card of an action as it stands now. */
+    public ActionCard card(ActionRecord action) throws StoreException {
+        Optional<Runbook> runbook = catalog.find(action.runbookId());
+        String title = runbook.map(Runbook::title).orElse(action.runbookId());
+        String command = action.runbookId() + " " + action.parameters();
+        String risk = runbook.map(r -> r.risk().word()).orElse("unknown");
+        String expectation = null;
+        try {
+            ResolvedAction resolved = catalog.resolve(action.runbookId(), action.parameters());
+            command = resolved.render(executor.privilege()).humanCommand();
+            if (action.isRollback()) {
+                ActionRecord original = actions.find(action.rollbackOf()).orElseThrow();
+                title = "Roll back: " + title;
+                command = resolved.rollbackWith(original.previousValue(), executor.privilege()).human();
+            }
+            expectation = resolved.runbook().expectationFor(action.pattern())
+                    .map(e -> e.metric().description() + " should go " + e.direction().word()).orElse(null);
+        } catch (InvalidParametersException | RuntimeException e) {
+            LOG.warn("{}: card of action {} shows its stored values only: {}", action.incident(), action.id(),
+                    e.getMessage());
+        }
+        return new ActionCard(action, title, command, risk, actions.approvers(action.id()), expectation);
     }
 
     /** An execution and the record it left. */
@@ -156,32 +291,42 @@ public final class ApprovalService {
 
     private Ran run(ActionRecord action, String approver) throws StoreException {
         ActionExecutor.Execution execution;
+        ActionRecord original = null;
         try {
             ResolvedAction resolved = catalog.resolve(action.runbookId(), action.parameters());
             ScriptRunner runner = runners.runnerFor(new HostName(action.host()));
-            if (action.rollbackOf() != null) {
-                ActionRecord original = actions.find(action.rollbackOf()).orElseThrow();
+            if (action.isRollback()) {
+                original = actions.find(action.rollbackOf()).orElseThrow();
                 execution = executor.rollback(runner, resolved, original.previousValue());
-                if (execution.succeeded()) {
-                    actions.markRolledBack(original.id());
-                }
             } else {
                 execution = executor.execute(runner, resolved);
             }
         } catch (InvalidParametersException | TargetException e) {
             execution = new ActionExecutor.Execution(false, null, -1, e.getMessage(), false, action.runbookId());
+        } catch (RuntimeException e) {
+            // Never leave an action EXECUTING: record the failure like any other.
+            LOG.error("{}: action {} failed unexpectedly", action.incident(), action.id(), e);
+            execution = new ActionExecutor.Execution(false, null, -1, "internal error: " + e, false, action.runbookId());
         }
         Instant now = clock.instant();
-        Duration settle = catalog.find(action.runbookId()).map(r -> Duration.ofSeconds(r.settleSeconds()))
-                .orElse(Duration.ofMinutes(1));
+        // A rollback is not verified: it restores a value that was in place before the incident's action.
+        Instant verifyAfter = action.isRollback() ? null : now.plusSeconds(
+                catalog.find(action.runbookId()).map(Runbook::settleSeconds).orElse(60));
         ActionRecord done = actions.recordExecution(action.id(), execution.previous(), execution.exitCode(),
-                execution.output(), now, now.plus(settle));
-        incidents.append(action.incident(), action.rollbackOf() != null && execution.succeeded()
-                ? EventType.ACTION_ROLLED_BACK : EventType.ACTION_EXECUTED, approver, now,
-                execution.command() + " exited " + execution.exitCode()
+                execution.output(), now, verifyAfter);
+        List<OutgoingMessage> messages = new ArrayList<>();
+        messages.add(presenter.cardUpdate(card(done)));
+        messages.add(presenter.result(card(done), execution));
+        boolean rolledBack = action.isRollback() && execution.succeeded();
+        if (rolledBack && actions.markRolledBack(original.id())) {
+            messages.add(presenter.cardUpdate(card(actions.find(original.id()).orElseThrow())));
+        }
+        incidents.append(action.incident(), rolledBack ? EventType.ACTION_ROLLED_BACK : EventType.ACTION_EXECUTED,
+                approver, now, execution.command() + " exited " + execution.exitCode()
                         + (execution.previous() == null ? "" : "; previous value " + execution.previous().strip())
                         + (execution.applied() ? "; change confirmed on the host" : ""),
-                execution.output(), List.of());
+                execution.output(), messages);
+        observer.on(rolledBack ? "rolled_back" : execution.succeeded() ? "executed" : "failed");
         return new Ran(done, execution);
     }
 }

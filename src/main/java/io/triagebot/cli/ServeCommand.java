@@ -5,6 +5,9 @@ import io.triagebot.config.BotConfigLoader;
 import io.triagebot.config.ConfigException;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.RunLimits;
+import io.triagebot.runbook.RunbookCatalog;
+import io.triagebot.runbook.RunbookCatalogException;
+import io.triagebot.runbook.RunbookCatalogLoader;
 import io.triagebot.slack.SlackBot;
 import io.triagebot.store.Database;
 import io.triagebot.store.StoreException;
@@ -52,12 +55,14 @@ final class ServeCommand implements Callable<Integer> {
                 : System.getenv("TRIAGEBOT_CONFIG") == null ? null : Path.of(System.getenv("TRIAGEBOT_CONFIG"));
         BotConfig bot;
         TriageService service;
+        RunbookCatalog runbooks;
         try {
             bot = BotConfigLoader.load(file, System.getenv(), sshConfig, dataDir);
             Files.createDirectories(bot.dataDir());
             service = TriageSetup.build(bot.commands(), bot.thresholds(), bot.sshConfig(), true,
                     new CollectorSettings(bot.window(), bot.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
-        } catch (ConfigException | TriageSetup.SetupException | java.io.IOException e) {
+            runbooks = bot.runbooks() == null ? RunbookCatalogLoader.loadBuiltIn() : RunbookCatalogLoader.load(bot.runbooks());
+        } catch (ConfigException | TriageSetup.SetupException | RunbookCatalogException | java.io.IOException e) {
             err.println("triagebot: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
@@ -70,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         SlackBot slack;
         try {
-            slack = new SlackBot(bot, service, database, Clock.systemUTC());
+            slack = new SlackBot(bot, service, service::runnerFor, runbooks, database, Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             // Bolt checks the token with auth.test as the app is built and says so this way.
             err.println("triagebot: cannot verify SLACK_BOT_TOKEN with Slack (auth.test at "

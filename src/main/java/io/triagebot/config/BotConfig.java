@@ -20,6 +20,8 @@ import java.util.Set;
  * @param thresholds site threshold overrides; null means none
  * @param dataDir where state lives
  * @param database where incidents live: H2 under dataDir by default, PostgreSQL by URL
+ * @param runbooks site runbook directory; null means the built-in catalog
+ * @param approval who may approve runbook actions, and for how long a proposal stands
  */
 public record BotConfig(
         String slackBotToken,
@@ -38,7 +40,31 @@ public record BotConfig(
         Path commands,
         Path thresholds,
         Path dataDir,
-        DatabaseSettings database) {
+        DatabaseSettings database,
+        Path runbooks,
+        Approval approval) {
+
+    /**
+     * Approve-to-run settings.
+     *
+     * @param approvers Slack user ids who may approve; with no approvers and no groups, whoever may triage
+     * @param approverGroups Slack user group ids whose members may approve (usergroups.users.list)
+     * @param allowSelfApproval whether the person who asked for the triage may approve its actions
+     * @param ttl how long a proposal may be approved
+     * @param sudo run privileged runbook steps through {@code sudo -n} (the SSH user is not root)
+     */
+    public record Approval(Set<String> approvers, Set<String> approverGroups, boolean allowSelfApproval, Duration ttl,
+            boolean sudo) {
+
+        public Approval {
+            approvers = Set.copyOf(approvers);
+            approverGroups = Set.copyOf(approverGroups);
+        }
+
+        public static Approval defaults() {
+            return new Approval(Set.of(), Set.of(), false, Duration.ofMinutes(15), false);
+        }
+    }
 
     public boolean socketMode() {
         return slackAppToken != null;
@@ -49,6 +75,9 @@ public record BotConfig(
         return (socketMode() ? "Socket Mode" : "HTTP mode on port " + httpPort + " at /slack/events")
                 + ", Slack API " + slackApiUrl + ", data " + dataDir + ", database " + database.describe()
                 + (allowedChannels.isEmpty() ? ", any channel" : ", channels " + allowedChannels)
-                + (allowedUsers.isEmpty() ? ", any user" : ", users " + allowedUsers);
+                + (allowedUsers.isEmpty() ? ", any user" : ", users " + allowedUsers)
+                + ", approvers " + (approval.approvers().isEmpty() && approval.approverGroups().isEmpty()
+                        ? "anyone allowed to triage" : approval.approvers() + " " + approval.approverGroups())
+                + (approval.allowSelfApproval() ? " (self-approval allowed)" : "");
     }
 }

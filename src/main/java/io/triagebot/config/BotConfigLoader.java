@@ -20,12 +20,17 @@ import java.util.regex.Pattern;
  */
 public final class BotConfigLoader {
 
-    static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "triage", "ssh", "database", "commands", "thresholds",
+    static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "approval", "triage", "ssh", "database", "commands",
+            "runbooks", "thresholds",
             "dataDir");
     static final Set<String> DATABASE_KEYS = YamlMap.keySet("url", "user");
     static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers");
     static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");
     static final Set<String> SSH_KEYS = YamlMap.keySet("config");
+    static final Set<String> APPROVAL_KEYS = YamlMap.keySet("approvers", "approverGroups", "allowSelfApproval",
+            "expiryMinutes", "sudo");
+    private static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{1,31}");
+    private static final Pattern GROUP_ID = Pattern.compile("S[A-Z0-9]{1,31}");
 
     private static final Pattern SLACK_ID = Pattern.compile("[A-Z0-9]{2,32}");
 
@@ -103,12 +108,48 @@ public final class BotConfigLoader {
                         database == null ? "triagebot" : database.optionalString("user").orElse("triagebot"));
                 db = new DatabaseSettings(dbUrl, dbUser, env.getOrDefault("TRIAGEBOT_DB_PASSWORD", ""));
             }
+            Path runbooks = doc == null ? null : doc.optionalString("runbooks").map(Path::of).orElse(null);
             return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, channels, users,
                     Duration.ofMillis(Math.round(window * 1000)), Duration.ofMillis(Math.round(deadline * 1000)),
-                    concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir, db);
+                    concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir, db, runbooks,
+                    approval(section(doc, "approval", APPROVAL_KEYS), env));
         } catch (YamlException e) {
             throw new ConfigException(e.getMessage());
         }
+    }
+
+    private static BotConfig.Approval approval(YamlMap a, Map<String, String> env)
+            throws YamlException, ConfigException {
+        Set<String> approvers = new LinkedHashSet<>(a == null ? Set.of() : matching(a, "approvers", USER_ID,
+                "a Slack user id (like U0123ABCD)"));
+        String fromEnv = blankToNull(env.get("TRIAGEBOT_APPROVERS"));
+        if (fromEnv != null) {
+            for (String id : fromEnv.split(",")) {
+                String v = id.strip();
+                if (!USER_ID.matcher(v).matches()) {
+                    throw new ConfigException("TRIAGEBOT_APPROVERS: '" + v + "' is not a Slack user id (like U0123ABCD);"
+                            + " give comma-separated user ids");
+                }
+                approvers.add(v);
+            }
+        }
+        Set<String> groups = a == null ? Set.of() : matching(a, "approverGroups", GROUP_ID,
+                "a Slack user group id (like S0123ABCD)");
+        boolean self = a != null && a.bool("allowSelfApproval", false);
+        int minutes = a == null ? 15 : a.integer("expiryMinutes", 1, 24 * 60, 15);
+        boolean sudo = a != null && a.bool("sudo", false);
+        return new BotConfig.Approval(approvers, groups, self, Duration.ofMinutes(minutes), sudo);
+    }
+
+    private static Set<String> matching(YamlMap m, String key, Pattern id, String what) throws YamlException {
+        Set<String> out = new LinkedHashSet<>();
+        for (String v : m.stringList(key)) {
+            if (!id.matcher(v).matches()) {
+                throw m.error(key, "'" + v + "' in " + key + " is not " + what);
+            }
+            out.add(v);
+        }
+        return out;
     }
 
     private static YamlMap section(YamlMap doc, String key, Set<String> keys) throws YamlException {

@@ -120,7 +120,9 @@ public final class IncidentStore {
     public List<OutboxItem> claimDue(String claimant, Instant now, Duration lease, int limit) throws StoreException {
         List<OutboxItem> candidates = jdbc.inTransaction(c -> Jdbc.query(c,
                 "SELECT o.id, o.incident_id, o.seq, o.kind, o.channel, o.message, o.attempts, o.next_attempt_at,"
-                        + " i.anchor_ts FROM outbox o JOIN incident i ON i.id = o.incident_id"
+                        + " i.anchor_ts, o.message_key, (SELECT MIN(r.slack_ts) FROM outbox r"
+                        + " WHERE r.incident_id = o.incident_id AND r.message_key = o.message_key AND r.kind = 'REPLY'"
+                        + " AND r.status = 'SENT') AS target_ts FROM outbox o JOIN incident i ON i.id = o.incident_id"
                         + " WHERE o.status = 'PENDING' AND o.next_attempt_at <= ?"
                         + " AND (o.claimed_until IS NULL OR o.claimed_until < ?)"
                         + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id"
@@ -128,7 +130,8 @@ public final class IncidentStore {
                         + " ORDER BY o.id LIMIT ?",
                 rs -> new OutboxItem(rs.getLong("id"), new IncidentId(rs.getLong("incident_id")), rs.getInt("seq"),
                         OutboxKind.valueOf(rs.getString("kind")), rs.getString("channel"), rs.getString("message"),
-                        rs.getInt("attempts"), Jdbc.instant(rs, "next_attempt_at"), rs.getString("anchor_ts")),
+                        rs.getInt("attempts"), Jdbc.instant(rs, "next_attempt_at"), rs.getString("anchor_ts"),
+                        rs.getString("message_key"), rs.getString("target_ts")),
                 now, now, limit));
         List<OutboxItem> claimed = new ArrayList<>();
         for (OutboxItem item : candidates) {
@@ -195,9 +198,10 @@ public final class IncidentStore {
         String channel = Jdbc.query(c, "SELECT channel FROM incident WHERE id = ?", rs -> rs.getString(1),
                 incident.value()).get(0);
         for (OutgoingMessage m : messages) {
-            Jdbc.insert(c, "INSERT INTO outbox (incident_id, event_id, seq, kind, channel, message, status, attempts,"
-                    + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)", incident.value(),
-                    eventId, nextSeq(c, "outbox", incident), m.kind(), channel, m.body(), at, at);
+            Jdbc.insert(c, "INSERT INTO outbox (incident_id, event_id, seq, kind, channel, message, message_key, status,"
+                    + " attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                    incident.value(), eventId, nextSeq(c, "outbox", incident), m.kind(), channel, m.body(), m.key(),
+                    at, at);
         }
         return new TimelineEvent(eventId, incident, seq, type, actor, at, summary, payload);
     }

@@ -19,11 +19,20 @@ public record AccessPolicy(Set<String> allowedChannels, Set<String> allowedUsers
 
     /** Why {@code user} may not triage in {@code channel}, or null when allowed. */
     String refusal(String channel, String user) {
-        if (!allowedChannels.isEmpty() && !allowedChannels.contains(channel)) {
-            return "Triage is not enabled in this channel. Ask an admin to add it to slack.allowedChannels.";
+        String channelRefusal = channelRefusal(channel);
+        if (channelRefusal != null) {
+            return channelRefusal;
         }
         if (!allowedUsers.isEmpty() && !allowedUsers.contains(user)) {
             return "You are not on the list of people allowed to triage (slack.allowedUsers).";
+        }
+        return null;
+    }
+
+    /** Why nothing may happen in {@code channel}, or null when the bot works there. */
+    String channelRefusal(String channel) {
+        if (!allowedChannels.isEmpty() && !allowedChannels.contains(channel)) {
+            return "Triage is not enabled in this channel. Ask an admin to add it to slack.allowedChannels.";
         }
         return null;
     }

@@ -27,10 +27,15 @@ final class MessageCodec {
     }
 
     static OutgoingMessage message(OutboxKind kind, SlackMessage m) {
+        return message(kind, m, null);
+    }
+
+    /** A message under {@code key}: the keyed reply, or an UPDATE that rewrites it. */
+    static OutgoingMessage message(OutboxKind kind, SlackMessage m, String key) {
         JsonObject o = new JsonObject();
         o.addProperty("text", m.text());
         o.add("blocks", GSON.toJsonTree(m.blocks()));
-        return new OutgoingMessage(kind, GSON.toJson(o));
+        return new OutgoingMessage(kind, GSON.toJson(o), key);
     }
 
     static OutgoingMessage upload(Upload u) {

@@ -92,6 +92,14 @@ public final class OutboxDeliverer implements AutoCloseable {
                 case ANCHOR -> ts = poster.post(item.channel(), null, MessageCodec.decodeMessage(item.body()));
                 case REPLY -> ts = poster.post(item.channel(), anchor(item), MessageCodec.decodeMessage(item.body()));
                 case UPDATE_ANCHOR -> poster.update(item.channel(), anchor(item), MessageCodec.decodeMessage(item.body()));
+                case UPDATE -> {
+                    if (item.targetTs() != null) {
+                        poster.update(item.channel(), item.targetTs(), MessageCodec.decodeMessage(item.body()));
+                    } else {
+                        // The card never reached Slack (set aside): post the news rather than lose it.
+                        ts = poster.post(item.channel(), anchor(item), MessageCodec.decodeMessage(item.body()));
+                    }
+                }
                 case UPLOAD -> poster.upload(item.channel(), anchor(item), MessageCodec.decodeUpload(item.body()));
                 default -> throw new IllegalStateException("unknown outbox kind " + item.kind());
             }

@@ -19,7 +19,17 @@ import io.triagebot.schedule.OutboxRetryJob;
 import io.triagebot.schedule.Scheduling;
 import io.triagebot.store.Database;
 import io.triagebot.store.StoreException;
-import io.triagebot.triage.TriageService;
+import io.triagebot.approval.ActionExecutor;
+import io.triagebot.approval.ActionStore;
+import io.triagebot.approval.ApprovalPolicy;
+import io.triagebot.approval.ApprovalService;
+import io.triagebot.approval.VerificationService;
+import io.triagebot.runbook.Privilege;
+import io.triagebot.runbook.RunbookCatalog;
+import io.triagebot.schedule.ActionExpiryJob;
+import io.triagebot.schedule.ActionVerificationJob;
+import io.triagebot.triage.Triage;
+import java.util.Set;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -47,6 +57,10 @@ public final class SlackBot implements AutoCloseable {
 
     /** How often the outbox is swept for retries and leftovers. */
     static final Duration OUTBOX_SWEEP = Duration.ofSeconds(5);
+    /** How often expired proposals and due verifications are looked for. */
+    static final Duration ACTION_SWEEP = Duration.ofSeconds(5);
+    /** Each step of an action on a host (precondition, capture, command) is bounded by this. */
+    static final Duration ACTION_STEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final BotConfig config;
     private final Database database;
@@ -55,12 +69,21 @@ public final class SlackBot implements AutoCloseable {
     private final OutboxDeliverer outbox;
     private final TriageDispatcher dispatcher;
     private final SlackPoster poster;
+    private final ApprovalService approvals;
+    private final VerificationService verification;
+    private final ActionClicks clicks;
     private final Clock clock;
     private Scheduling scheduling;
     private Server http;
     private SocketModeApp socketMode;
 
-    public SlackBot(BotConfig config, TriageService service, Database database, Clock clock) {
+    /**
+     * @param triage how hosts are triaged (for /triage and for verifying actions)
+     * @param runners how approved actions reach their host: the same way the triage does
+     * @param runbooks the actions that may be proposed
+     */
+    public SlackBot(BotConfig config, Triage triage, ApprovalService.Runners runners, RunbookCatalog runbooks,
+            Database database, Clock clock) {
         this.config = config;
         this.database = database;
         this.clock = clock;
@@ -81,21 +104,53 @@ public final class SlackBot implements AutoCloseable {
         IncidentStore store = new IncidentStore(database);
         this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock);
         this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
-        this.dispatcher = new TriageDispatcher(service, incidents, outbox, config.concurrency(), config.queueCapacity());
         AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
+        BotConfig.Approval approval = config.approval();
+        // With no approvers named, the people allowed to triage (everyone, by default) may approve.
+        Set<String> approvers = approval.approvers().isEmpty() && approval.approverGroups().isEmpty()
+                ? config.allowedUsers() : approval.approvers();
+        ApprovalPolicy policy = new ApprovalPolicy(approvers, approval.approverGroups(), approval.allowSelfApproval(),
+                new SlackUserGroups(slack.methods(config.slackBotToken()), clock));
+        SlackActionPresenter actionPresenter = new SlackActionPresenter();
+        ActionStore actionStore = new ActionStore(database);
+        ActionExecutor executor = new ActionExecutor(ACTION_STEP_TIMEOUT,
+                approval.sudo() ? Privilege.SUDO : Privilege.AS_IS);
+        this.approvals = new ApprovalService(actionStore, store, runbooks, policy, executor, runners, actionPresenter,
+                ApprovalService.Observer.NONE, clock, approval.ttl());
+        this.verification = new VerificationService(actionStore, store, approvals, runbooks, triage, actionPresenter,
+                ApprovalService.Observer.NONE, clock);
+        this.dispatcher = new TriageDispatcher(triage, incidents, approvals, outbox, config.concurrency(),
+                config.queueCapacity());
+        this.clicks = new ActionClicks(approvals, incidents, outbox, poster, actionPresenter, access);
         IncidentActions actions = new IncidentActions(incidents, outbox, access);
         app.command("/triage", new TriageSlashCommand(dispatcher, actions, incidents, outbox, access,
                 config.maxHostsPerCommand()));
         app.blockAction(AnchorMessages.TIMELINE_ACTION, (req, ctx) -> button(req.getPayload(), actions::timeline, ctx));
         app.blockAction(AnchorMessages.RESOLVE_ACTION,
                 (req, ctx) -> button(req.getPayload(), (id, user) -> actions.resolve(id, user, null), ctx));
+        onClick(SlackActionPresenter.APPROVE, ActionClicks.Kind.APPROVE);
+        onClick(SlackActionPresenter.DRY_RUN, ActionClicks.Kind.DRY_RUN);
+        onClick(SlackActionPresenter.REJECT, ActionClicks.Kind.REJECT);
+        onClick(SlackActionPresenter.ROLLBACK, ActionClicks.Kind.ROLLBACK);
+    }
+
+    private void onClick(String actionId, ActionClicks.Kind kind) {
+        app.blockAction(actionId, (req, ctx) -> {
+            clicks.accept(kind, req.getPayload());
+            return ctx.ack();
+        });
     }
 
     /** Starts serving; returns once Slack can reach the bot. */
     public void start() throws Exception {
-        scheduling = Scheduling.start(database.settings(), replicaName(),
-                Map.of(OutboxRetryJob.class, () -> new OutboxRetryJob(outbox::deliverDue)));
+        scheduling = Scheduling.start(database.settings(), replicaName(), Map.of(
+                OutboxRetryJob.class, () -> new OutboxRetryJob(outbox::deliverDue),
+                ActionExpiryJob.class, () -> new ActionExpiryJob(() -> guarded("expiry", approvals::expireDue)),
+                ActionVerificationJob.class, () -> new ActionVerificationJob(
+                        () -> guarded("verification", verification::verifyDue))));
         scheduling.repeat(OutboxRetryJob.NAME, OutboxRetryJob.class, OUTBOX_SWEEP);
+        scheduling.repeat(ActionExpiryJob.NAME, ActionExpiryJob.class, ACTION_SWEEP);
+        scheduling.repeat(ActionVerificationJob.NAME, ActionVerificationJob.class, ACTION_SWEEP);
         markInterruptedTriages();
         outbox.kick();
         if (config.socketMode()) {
@@ -128,6 +183,28 @@ public final class SlackBot implements AutoCloseable {
         return outbox;
     }
 
+    public ApprovalService approvals() {
+        return approvals;
+    }
+
+    public VerificationService verification() {
+        return verification;
+    }
+
+    /** A scheduled sweep; a failure is logged and the next sweep tries again. */
+    @FunctionalInterface
+    private interface Sweep {
+        Object run() throws StoreException;
+    }
+
+    private static void guarded(String what, Sweep sweep) {
+        try {
+            sweep.run();
+        } catch (StoreException | RuntimeException e) {
+            LOG.error("{} sweep failed: {}", what, e.toString());
+        }
+    }
+
     /** Ready to serve: database, scheduler and (in Socket Mode) the Slack connection all answer. */
     public boolean ready() {
         return database.healthy() && scheduling != null && scheduling.healthy()
@@ -147,6 +224,7 @@ public final class SlackBot implements AutoCloseable {
             socketMode.close();
         }
         dispatcher.shutdown(config.deadline().toSeconds() + 5);
+        clicks.shutdown(ACTION_STEP_TIMEOUT.toSeconds() * 4);
         outbox.flush(Duration.ofSeconds(10));
         outbox.close();
         if (scheduling != null) {

@@ -91,6 +91,13 @@ public final class SlackPoster {
         call("chat.postEphemeral", () -> methods.chatPostEphemeral(req -> req.channel(channel).user(user).text(text)));
     }
 
+    /** An ephemeral message with blocks, in a thread when {@code threadTs} is set. */
+    public void ephemeral(String channel, String user, String threadTs, SlackMessage message)
+            throws SlackDeliveryException {
+        call("chat.postEphemeral", () -> methods.chatPostEphemeral(req -> req.channel(channel).user(user)
+                .threadTs(threadTs).text(message.text()).blocks(message.blocks())));
+    }
+
     private <T extends SlackApiTextResponse> T call(String method, Call<T> call) throws SlackDeliveryException {
         for (int attempt = 1; ; attempt++) {
             Duration wait;

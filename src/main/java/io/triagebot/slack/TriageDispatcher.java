@@ -1,12 +1,13 @@
 package io.triagebot.slack;
 
+import io.triagebot.approval.ApprovalService;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
 import io.triagebot.probe.HostName;
 import io.triagebot.probe.TargetException;
 import io.triagebot.store.StoreException;
+import io.triagebot.triage.Triage;
 import io.triagebot.triage.TriageOutcome;
-import io.triagebot.triage.TriageService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -16,14 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the triages of opened incidents in the background, a bounded number at a time, and records each
- * outcome as incident events (the summary, or what went wrong and what to check); the outbox posts them.
+ * outcome as incident events (the summary, or what went wrong and what to check), then proposes the
+ * runbooks its findings suggest, each as an approval card; the outbox posts them.
  */
 public final class TriageDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriageDispatcher.class);
 
-    private final TriageService service;
+    private final Triage service;
     private final IncidentService incidents;
+    private final ApprovalService approvals;
     private final OutboxDeliverer outbox;
     private final ThreadPoolExecutor pool;
 
@@ -31,10 +34,11 @@ public final class TriageDispatcher implements AutoCloseable {
      * @param concurrency triages running at once
      * @param queueCapacity triages waiting; beyond it, requests are refused with a "busy" answer
      */
-    public TriageDispatcher(TriageService service, IncidentService incidents, OutboxDeliverer outbox, int concurrency,
-            int queueCapacity) {
+    public TriageDispatcher(Triage service, IncidentService incidents, ApprovalService approvals, OutboxDeliverer outbox,
+            int concurrency, int queueCapacity) {
         this.service = service;
         this.incidents = incidents;
+        this.approvals = approvals;
         this.outbox = outbox;
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), r -> {
@@ -72,6 +76,8 @@ public final class TriageDispatcher implements AutoCloseable {
             }
             if (outcome instanceof TriageOutcome.Reported reported) {
                 incidents.recordReport(incident.id(), reported.report());
+                outbox.kick();
+                approvals.propose(incident, reported.report(), reported.snapshot());
             } else if (outcome instanceof TriageOutcome.Failed failed) {
                 incidents.recordFailure(incident.id(), failed.kind(), failed.message());
             }

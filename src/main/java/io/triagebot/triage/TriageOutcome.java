@@ -1,6 +1,7 @@
 package io.triagebot.triage;
 
 import io.triagebot.analysis.Report;
+import io.triagebot.snapshot.Snapshot;
 import io.triagebot.probe.CollectorRun;
 import io.triagebot.probe.TargetException;
 
@@ -13,8 +14,9 @@ public sealed interface TriageOutcome {
      * A report, however partial.
      *
      * @param run the raw collector stream behind it, for saving as a fixture
+     * @param snapshot what the report was made from (verification reads metrics a report does not carry)
      */
-    record Reported(String host, Report report, CollectorRun run) implements TriageOutcome {
+    record Reported(String host, Report report, CollectorRun run, Snapshot snapshot) implements TriageOutcome {
     }
 
     /** The host could not be triaged at all; the message is one line with what to check. */

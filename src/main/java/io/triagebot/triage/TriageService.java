@@ -1,7 +1,6 @@
 package io.triagebot.triage;
 
 import io.triagebot.analysis.Analyzer;
-import io.triagebot.analysis.Report;
 import io.triagebot.probe.Collector;
 import io.triagebot.probe.CollectorRun;
 import io.triagebot.probe.CollectorSettings;
@@ -11,6 +10,7 @@ import io.triagebot.probe.RawSnapshot;
 import io.triagebot.probe.ScriptRunner;
 import io.triagebot.probe.TargetConnector;
 import io.triagebot.probe.TargetException;
+import io.triagebot.snapshot.Snapshot;
 import io.triagebot.snapshot.SnapshotReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  * for a host that cannot be reached, it returns a {@link TriageOutcome.Failed} for it, so one bad host
  * never sinks the others.
  */
-public final class TriageService {
+public final class TriageService implements Triage {
 
     private final Collector collector;
     private final Analyzer analyzer;
@@ -41,13 +41,14 @@ public final class TriageService {
         this.settings = settings;
     }
 
+    @Override
     public TriageOutcome triage(HostName host) {
         try {
-            ScriptRunner runner = host.isLocal() ? new LocalScriptRunner() : connector(host).runnerFor(host);
+            ScriptRunner runner = runnerFor(host);
             CollectorRun run = collector.run(runner, settings);
             RawSnapshot raw = collector.assemble(host.value(), run, settings);
-            Report report = analyzer.analyze(SnapshotReader.read(raw));
-            return new TriageOutcome.Reported(host.value(), report, run);
+            Snapshot snapshot = SnapshotReader.read(raw);
+            return new TriageOutcome.Reported(host.value(), analyzer.analyze(snapshot), run, snapshot);
         } catch (TargetException e) {
             return new TriageOutcome.Failed(host.value(), e.kind(), e.getMessage());
         }
@@ -84,6 +85,11 @@ public final class TriageService {
             Thread.currentThread().interrupt();
             return new TriageOutcome.Failed(host.value(), TargetException.Kind.TRANSPORT, host + ": interrupted");
         }
+    }
+
+    /** How scripts reach {@code host}: the same way the triage did (SSH, or this machine for "local"). */
+    public ScriptRunner runnerFor(HostName host) throws TargetException {
+        return host.isLocal() ? new LocalScriptRunner() : connector(host).runnerFor(host);
     }
 
     private TargetConnector connector(HostName host) throws TargetException {

@@ -11,6 +11,7 @@ import io.triagebot.incident.OutboxKind;
 import io.triagebot.incident.OutgoingMessage;
 import io.triagebot.store.Database;
 import io.triagebot.testsupport.TestDatabases;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,24 +38,8 @@ class ActionStoreTest {
     void twentySimultaneousApprovalsRunItOnce(String kind) throws Exception {
         try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
             ActionStore actions = new ActionStore(db);
-            ActionRecord a = propose(db, actions);
-            ExecutorService pool = Executors.newFixedThreadPool(20);
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<Boolean>> clicks = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                String approver = "U" + (i % 3 + 2);
-                clicks.add(pool.submit(() -> {
-                    go.await();
-                    return actions.approve(a.id(), approver, T0.plusSeconds(5));
-                }));
-            }
-            go.countDown();
-            int winners = 0;
-            for (Future<Boolean> c : clicks) {
-                winners += c.get() ? 1 : 0;
-            }
-            pool.shutdown();
-            assertEquals(1, winners);
+            ActionRecord a = propose(db, actions, 1);
+            assertEquals(1, simultaneousClicks(actions, a, 20), "one of twenty clicks claims it");
             assertEquals(ActionState.EXECUTING, actions.find(a.id()).orElseThrow().state());
             assertFalse(actions.reject(a.id(), "U9", T0.plusSeconds(6)), "too late to reject");
         }
@@ -62,11 +47,72 @@ class ActionStoreTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void twoApprovalRunbooksNeedTwoDistinctPeople(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord a = propose(db, actions, 2);
+            assertEquals(ActionStore.Approval.RECORDED, actions.approve(a.id(), "U2", T0.plusSeconds(1)));
+            assertEquals(ActionStore.Approval.DUPLICATE, actions.approve(a.id(), "U2", T0.plusSeconds(2)),
+                    "the same person twice is one approval");
+            assertEquals(ActionState.PROPOSED, actions.find(a.id()).orElseThrow().state());
+            assertEquals(ActionStore.Approval.CLAIMED, actions.approve(a.id(), "U3", T0.plusSeconds(3)));
+            assertEquals(List.of("U2", "U3"), actions.approvers(a.id()));
+            assertEquals(ActionStore.Approval.CLOSED, actions.approve(a.id(), "U4", T0.plusSeconds(4)));
+
+            ActionRecord b = propose(db, actions, 2);
+            assertEquals(1, simultaneousClicks(actions, b, 20), "three people clicking twenty times: one claim");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void oneRollbackProposalAtATime(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord a = propose(db, actions, 1);
+            assertFalse(actions.claimRollback(a.id(), T0, Duration.ofMinutes(15)), "nothing applied yet");
+            actions.approve(a.id(), "U2", T0.plusSeconds(1));
+            actions.recordExecution(a.id(), "60", 0, "", T0.plusSeconds(2), T0.plusSeconds(60));
+            assertTrue(actions.claimRollback(a.id(), T0.plusSeconds(3), Duration.ofMinutes(15)));
+            assertFalse(actions.claimRollback(a.id(), T0.plusSeconds(4), Duration.ofMinutes(15)), "a duplicate click");
+            assertTrue(actions.claimRollback(a.id(), T0.plusSeconds(3 + 15 * 60 + 1), Duration.ofMinutes(15)),
+                    "the first proposal has expired");
+            actions.releaseRollback(a.id());
+            assertTrue(actions.claimRollback(a.id(), T0.plusSeconds(3 + 15 * 60 + 2), Duration.ofMinutes(15)),
+                    "released after a rejection");
+        }
+    }
+
+    /** Twenty clicks by three people at once; returns how many claimed the action. */
+    private static int simultaneousClicks(ActionStore actions, ActionRecord a, int n) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<ActionStore.Approval>> clicks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String approver = "U" + (i % 3 + 2);
+            clicks.add(pool.submit(() -> {
+                go.await();
+                return actions.approve(a.id(), approver, T0.plusSeconds(5));
+            }));
+        }
+        go.countDown();
+        int winners = 0;
+        for (Future<ActionStore.Approval> c : clicks) {
+            winners += c.get() == ActionStore.Approval.CLAIMED ? 1 : 0;
+        }
+        pool.shutdown();
+        return winners;
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void expiredProposalsCannotBeApproved(String kind) throws Exception {
         try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
             ActionStore actions = new ActionStore(db);
-            ActionRecord a = propose(db, actions);
-            assertFalse(actions.approve(a.id(), "U2", T0.plusSeconds(15 * 60 + 1)), "past its expiry");
+            ActionRecord a = propose(db, actions, 1);
+            assertEquals(ActionStore.Approval.CLOSED, actions.approve(a.id(), "U2", T0.plusSeconds(15 * 60 + 1)),
+                    "past its expiry");
+            assertTrue(actions.approvers(a.id()).isEmpty(), "a late click records nothing");
             List<ActionRecord> expired = actions.expire(T0.plusSeconds(15 * 60 + 1));
             assertEquals(List.of(a.id()), expired.stream().map(ActionRecord::id).toList());
             assertTrue(actions.expire(T0.plusSeconds(20 * 60)).isEmpty(), "expires once");
@@ -79,8 +125,9 @@ class ActionStoreTest {
     void executionThenVerificationIsClaimedOnce(String kind) throws Exception {
         try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
             ActionStore actions = new ActionStore(db);
-            ActionRecord a = propose(db, actions);
-            assertTrue(actions.approve(a.id(), "U2", T0.plusSeconds(1)));
+            ActionRecord a = propose(db, actions, 1);
+            assertEquals(4200.0, a.beforeValue());
+            assertEquals(ActionStore.Approval.CLAIMED, actions.approve(a.id(), "U2", T0.plusSeconds(1)));
             ActionRecord done = actions.recordExecution(a.id(), "60", 0, "vm.swappiness = 10", T0.plusSeconds(2),
                     T0.plusSeconds(62));
             assertEquals(ActionState.EXECUTED, done.state());
@@ -88,8 +135,7 @@ class ActionStoreTest {
             assertTrue(actions.claimDueVerifications(T0.plusSeconds(30)).isEmpty(), "not settled yet");
             assertEquals(1, actions.claimDueVerifications(T0.plusSeconds(63)).size());
             assertTrue(actions.claimDueVerifications(T0.plusSeconds(64)).isEmpty(), "verified once");
-            actions.recordVerification(a.id(), 4200, 12, true, "improved");
-            ActionRecord verified = actions.find(a.id()).orElseThrow();
+            ActionRecord verified = actions.recordVerification(a.id(), 12, true, "improved");
             assertEquals(ActionState.VERIFIED, verified.state());
             assertEquals(12.0, verified.afterValue());
             assertTrue(actions.markRolledBack(a.id()));
@@ -102,7 +148,7 @@ class ActionStoreTest {
     void tokensAreOpaqueAndOnlyWellFormedOnesAreLookedUp(String kind) throws Exception {
         try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
             ActionStore actions = new ActionStore(db);
-            ActionRecord a = propose(db, actions);
+            ActionRecord a = propose(db, actions, 1);
             assertTrue(a.token().matches("[0-9a-f]{32}"));
             assertEquals(a.id(), actions.findByToken(a.token()).orElseThrow().id());
             assertTrue(actions.findByToken("1' OR '1'='1").isEmpty());
@@ -113,7 +159,7 @@ class ActionStoreTest {
     @org.junit.jupiter.api.Test
     void policyRefusesSelfApprovalAndNonApprovers() {
         ActionRecord a = new ActionRecord(1, "t", null, "p", "vm-swappiness", "db-3", Map.of(), null,
-                ActionState.PROPOSED, "U1", T0, T0, null, null, null, null, null, null, null, null, null, null);
+                ActionState.PROPOSED, "U1", T0, T0, null, null, null, null, null, null, null, null, null, null, 1, null);
         ApprovalPolicy anyone = new ApprovalPolicy(Set.of(), Set.of(), false, g -> Set.of());
         assertTrue(anyone.refusal("U1", a).contains("someone else"));
         assertNull(anyone.refusal("U2", a));
@@ -125,10 +171,11 @@ class ActionStoreTest {
                 "self-approval when the config allows it");
     }
 
-    private static ActionRecord propose(Database db, ActionStore actions) throws Exception {
+    private static ActionRecord propose(Database db, ActionStore actions, int approvals) throws Exception {
         Incident i = new IncidentStore(db).open("C1", "U1", "db-3", T0, "requested",
                 inc -> new OutgoingMessage(OutboxKind.ANCHOR, "{}"));
-        return actions.propose(i.id(), "swap-death-spiral", "vm-swappiness", "db-3", Map.of("value", "10"), null, "U1",
-                T0, T0.plusSeconds(15 * 60));
+        return actions.propose(new ActionStore.Proposal(i.id(), "swap-death-spiral", "vm-swappiness", "db-3",
+                Map.of("value", "10"), null, "U1", approvals, "swapOutPagesPerSecond", 4200), T0,
+                T0.plusSeconds(15 * 60));
     }
 }

@@ -61,7 +61,7 @@ class ApprovalServiceIT {
             ApprovalService service = service(db, incidents, clock);
             Incident incident = incidents.open("C1", "U1", "local", clock.instant(), "requested",
                     i -> new OutgoingMessage(OutboxKind.ANCHOR, "{}"));
-            List<ActionRecord> proposed = service.propose(incident, report(Map.of("value", target)));
+            List<ActionRecord> proposed = service.propose(incident, report(Map.of("value", target)), null);
             assertEquals(1, proposed.size());
             String token = proposed.get(0).token();
 
@@ -98,7 +98,8 @@ class ApprovalServiceIT {
             assertEquals(1, events(incidents, incident, EventType.ACTION_EXECUTED));
             assertEquals(1, events(incidents, incident, EventType.ACTION_REFUSED));
 
-            ActionRecord rollback = service.proposeRollback(token).orElseThrow();
+            ActionRecord rollback = service.proposeRollback(token, "U1").orElseThrow();
+            assertTrue(service.proposeRollback(token, "U1").isEmpty(), "a duplicate click proposes nothing more");
             assertInstanceOf(ApprovalDecision.Refused.class, service.approve(rollback.token(), "U1"),
                     "a rollback is approval-gated too");
             assertInstanceOf(ApprovalDecision.Executed.class, service.approve(rollback.token(), "U3"));
@@ -119,9 +120,9 @@ class ApprovalServiceIT {
             ApprovalService service = service(db, incidents, clock);
             Incident incident = incidents.open("C1", "U1", "local", clock.instant(), "requested",
                     i -> new OutgoingMessage(OutboxKind.ANCHOR, "{}"));
-            assertTrue(service.propose(incident, report(Map.of("value", "10; reboot"))).isEmpty());
-            assertTrue(service.propose(incident, report(Map.of("value", "$(reboot)"))).isEmpty());
-            String token = service.propose(incident, report(Map.of("value", "10"))).get(0).token();
+            assertTrue(service.propose(incident, report(Map.of("value", "10; reboot")), null).isEmpty());
+            assertTrue(service.propose(incident, report(Map.of("value", "$(reboot)")), null).isEmpty());
+            String token = service.propose(incident, report(Map.of("value", "10")), null).get(0).token();
             clock.advance(Duration.ofMinutes(16));
             assertEquals(1, service.expireDue().size());
             assertInstanceOf(ApprovalDecision.AlreadyDecided.class, service.approve(token, "U2"), "expired");
@@ -133,7 +134,8 @@ class ApprovalServiceIT {
     private static ApprovalService service(Database db, IncidentStore incidents, Clock clock) throws Exception {
         return new ApprovalService(new ActionStore(db), incidents, RunbookCatalogLoader.loadBuiltIn(),
                 new ApprovalPolicy(Set.of(), Set.of(), false, g -> Set.of()), new ActionExecutor(Duration.ofSeconds(10)),
-                host -> new LocalScriptRunner(), clock, Duration.ofMinutes(15));
+                host -> new LocalScriptRunner(), new io.triagebot.slack.SlackActionPresenter(),
+                ApprovalService.Observer.NONE, clock, Duration.ofMinutes(15));
     }
 
     private static Report report(Map<String, String> params) {

@@ -122,10 +122,11 @@ public final class Benchmark {
         Path data = Files.createTempDirectory("bench-data");
         BotConfig config = new BotConfig("xoxb-bench", null, secret, slack.baseUrl(), 0, Set.of(), Set.of(),
                 settings.window(), settings.deadline(), 4, 100, 10, sshConfig, null, null, data,
-                DatabaseSettings.embedded(data));
+                DatabaseSettings.embedded(data), null, BotConfig.Approval.defaults());
+        var service = TriageSetup.build(null, null, sshConfig, true, settings);
         try (Database database = Database.open(config.database());
-                SlackBot bot = new SlackBot(config, TriageSetup.build(null, null, sshConfig, true, settings), database,
-                        java.time.Clock.systemUTC())) {
+                SlackBot bot = new SlackBot(config, service, service::runnerFor,
+                        io.triagebot.runbook.RunbookCatalogLoader.loadBuiltIn(), database, java.time.Clock.systemUTC())) {
             bot.start();
             SignedSlackRequests requests = new SignedSlackRequests(
                     java.net.URI.create("http://127.0.0.1:" + bot.httpPort() + SlackBot.EVENTS_PATH), secret);

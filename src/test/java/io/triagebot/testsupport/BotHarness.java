@@ -1,5 +1,9 @@
 package io.triagebot.testsupport;
 
+import io.triagebot.runbook.RunbookCatalogLoader;
+import io.triagebot.triage.Triage;
+import java.util.function.Function;
+
 import io.triagebot.config.BotConfig;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.RunLimits;
@@ -36,12 +40,24 @@ public final class BotHarness implements AutoCloseable {
 
     public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir)
             throws Exception {
+        return start(sshConfig, slack, db, dataDir, BotConfig.Approval.defaults(), service -> service);
+    }
+
+    /**
+     * @param approval who may approve actions
+     * @param triage the triage the bot uses, given the real one over SSH (a test may put a recorded host
+     *     condition in front of it)
+     */
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
+            BotConfig.Approval approval, Function<TriageService, Triage> triage) throws Exception {
         BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, Set.of(), Set.of(),
-                Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dataDir, db);
+                Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dataDir, db, null,
+                approval);
         TriageService service = TriageSetup.build(null, null, sshConfig, true,
                 new CollectorSettings(config.window(), config.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
         Database database = Database.open(db);
-        SlackBot bot = new SlackBot(config, service, database, Clock.systemUTC());
+        SlackBot bot = new SlackBot(config, triage.apply(service), service::runnerFor,
+                RunbookCatalogLoader.loadBuiltIn(), database, Clock.systemUTC());
         try {
             bot.start();
         } catch (Exception e) {
