@@ -197,12 +197,13 @@ public final class SlackBot implements AutoCloseable {
         Object run() throws StoreException;
     }
 
-    private static void guarded(String what, Sweep sweep) {
+    private void guarded(String what, Sweep sweep) {
         try {
             sweep.run();
         } catch (StoreException | RuntimeException e) {
             LOG.error("{} sweep failed: {}", what, e.toString());
         }
+        outbox.kick();
     }
 
     /** Ready to serve: database, scheduler and (in Socket Mode) the Slack connection all answer. */

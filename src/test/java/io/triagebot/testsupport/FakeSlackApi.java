@@ -118,6 +118,23 @@ public final class FakeSlackApi implements AutoCloseable {
         return out;
     }
 
+    /** The ts Slack gave each delivered chat.postMessage whose form matches, oldest first. */
+    public List<String> postedTs(java.util.function.Predicate<Map<String, String>> match) {
+        List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = new java.util.ArrayList<>(
+                server.getAllServeEvents());
+        java.util.Collections.reverse(events);
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : events) {
+            if (e.getRequest().getUrl().startsWith("/api/chat.postMessage") && e.getResponse().getStatus() == 200
+                    && match.test(form(e.getRequest()))) {
+                String body = e.getResponse().getBodyAsString();
+                int at = body.indexOf("\"ts\":\"") + 6;
+                out.add(body.substring(at, body.indexOf('"', at)));
+            }
+        }
+        return out;
+    }
+
     /** How many calls to {@code method} Slack answered with 200. */
     public long delivered(String method) {
         return server.getAllServeEvents().stream()
