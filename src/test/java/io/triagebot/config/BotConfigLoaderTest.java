@@ -53,6 +53,33 @@ class BotConfigLoaderTest {
     }
 
     @Test
+    void approversComeFromTheFileAndTheEnvironment() throws Exception {
+        Path f = Files.writeString(dir.resolve("a.yaml"), "approval:\n  approvers: [U0AAA]\n  approverGroups: [S0SRE]\n"
+                + "  allowSelfApproval: true\n  expiryMinutes: 5\n  sudo: true\n");
+        env.put("TRIAGEBOT_APPROVERS", "U0BBB, W0CCC");
+        BotConfig.Approval a = BotConfigLoader.load(f, env, null, null).approval();
+        assertEquals(Set.of("U0AAA", "U0BBB", "W0CCC"), a.approvers());
+        assertEquals(Set.of("S0SRE"), a.approverGroups());
+        assertTrue(a.allowSelfApproval() && a.sudo());
+        assertEquals(java.time.Duration.ofMinutes(5), a.ttl());
+        assertEquals(BotConfig.Approval.defaults(), BotConfigLoader.load(null, Map.of("SLACK_BOT_TOKEN", "xoxb-1",
+                "SLACK_SIGNING_SECRET", "s"), null, null).approval());
+    }
+
+    @Test
+    void badApproversAreRefusedWithWhere() throws Exception {
+        env.put("TRIAGEBOT_APPROVERS", "U0AAA,alice");
+        assertTrue(assertThrows(ConfigException.class, () -> BotConfigLoader.load(null, env, null, null))
+                .getMessage().contains("TRIAGEBOT_APPROVERS: 'alice'"));
+        env.remove("TRIAGEBOT_APPROVERS");
+        Path f = Files.writeString(dir.resolve("b.yaml"), "approval:\n  approverGroups: [U0NOTAGROUP]\n");
+        String m = assertThrows(ConfigException.class, () -> BotConfigLoader.load(f, env, null, null)).getMessage();
+        assertTrue(m.contains("b.yaml:2") && m.contains("user group id"), m);
+        Path g = Files.writeString(dir.resolve("g.yaml"), "approval:\n  expiryMinutes: 0\n");
+        assertThrows(ConfigException.class, () -> BotConfigLoader.load(g, env, null, null));
+    }
+
+    @Test
     void socketModeNeedsNoSigningSecret() throws Exception {
         env.remove("SLACK_SIGNING_SECRET");
         env.put("SLACK_APP_TOKEN", "xapp-1");
