@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.triagebot.config.BotConfig;
@@ -295,6 +296,18 @@ class HelmChartTest {
         ChartRender none = render("");
         assertFalse(none.hasVolume("commands"));
         assertFalse(none.hasVolume("runbooks"));
+    }
+
+    @Test
+    void theNotesNameTheSecretsToCreate() {
+        // helm template leaves NOTES.txt out; a client-only dry-run install renders it without a cluster.
+        String output = new Helm(ChartRender.CHART).install().withName(ChartRender.RELEASE).withNamespace("ops")
+                .dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().set("database.existingSecret", "triagebot-db")
+                .call().getOutput();
+        assertTrue(output.contains(FULLNAME + "-slack: SLACK_BOT_TOKEN"), output);
+        assertTrue(output.contains(FULLNAME + "-ssh: id_ed25519, known_hosts"), output);
+        assertTrue(output.contains("triagebot-db: TRIAGEBOT_DB_PASSWORD"), output);
+        assertTrue(output.contains("/slack/events"), output);
     }
 
     @Test
