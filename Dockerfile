@@ -1,6 +1,5 @@
-# syntax=docker/dockerfile:1
 # triagebot serve image: docker build -t triagebot:VERSION --build-arg VERSION=VERSION .
-# Needs BuildKit (the default builder) for the Maven cache mount.
+# Needs BuildKit (Docker's default builder since 23.0) for the Maven cache mount.
 
 # --- build: the shaded jar, exactly as a developer builds it --------------------------------------
 FROM eclipse-temurin:17-jdk-jammy AS build
@@ -25,8 +24,8 @@ LABEL org.opencontainers.image.title="triagebot" \
       org.opencontainers.image.version="${VERSION}"
 
 # A fixed numeric uid/gid so Kubernetes' runAsNonRoot can verify it and fsGroup can match it.
-RUN groupadd --system --gid 10001 triagebot \
-    && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/triagebot --no-create-home \
+RUN groupadd --gid 10001 triagebot \
+    && useradd --uid 10001 --gid 10001 --home-dir /var/lib/triagebot --no-create-home \
        --shell /usr/sbin/nologin triagebot \
     && install -d -o 10001 -g 10001 -m 0750 /var/lib/triagebot
 
