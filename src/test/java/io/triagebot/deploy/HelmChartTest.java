@@ -207,10 +207,8 @@ class HelmChartTest {
 
     @Test
     void theBotsLoaderAcceptsTheRenderedConfig() throws Exception {
-        Map<String, Object> config = render(POSTGRES + "triage:\n  window: 2\n  deadline: 12\n").botConfig();
-        // BotConfigLoader does not read the approval section (yet) and rejects keys it does not know:
-        // it is shown the sections it owns.
-        config.remove("approval");
+        Map<String, Object> config = render(POSTGRES + "triage:\n  window: 2\n  deadline: 12\n"
+                + "approval:\n  approvers: [U0AAAA111]\n  expiryMinutes: 30\n").botConfig();
         Path file = dir.resolve("triagebot.yaml");
         Files.writeString(file, new Yaml().dump(config));
         BotConfig bot = BotConfigLoader.load(file,
@@ -221,6 +219,8 @@ class HelmChartTest {
         assertEquals(Path.of("/var/lib/triagebot"), bot.dataDir());
         assertEquals(Path.of("/etc/triagebot/ssh/ssh_config"), bot.sshConfig());
         assertTrue(bot.database().isPostgres());
+        assertEquals(java.util.Set.of("U0AAAA111"), bot.approval().approvers());
+        assertEquals(30, bot.approval().ttl().toMinutes());
     }
 
     @Test
