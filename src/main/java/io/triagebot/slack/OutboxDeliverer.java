@@ -49,10 +49,15 @@ public final class OutboxDeliverer implements AutoCloseable {
     /** Asks for a delivery round soon; rounds requested while one is queued are merged. */
     public void kick() {
         if (kickPending.compareAndSet(false, true)) {
-            kicker.execute(() -> {
+            try {
+                kicker.execute(() -> {
+                    kickPending.set(false);
+                    deliverDue();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Stopping: what is queued goes out at the next start.
                 kickPending.set(false);
-                deliverDue();
-            });
+            }
         }
     }
 

@@ -226,11 +226,12 @@ public final class SlackBot implements AutoCloseable {
         }
         dispatcher.shutdown(config.deadline().toSeconds() + 5);
         clicks.shutdown(ACTION_STEP_TIMEOUT.toSeconds() * 4);
-        outbox.flush(Duration.ofSeconds(10));
-        outbox.close();
+        // Jobs (a verification's re-triage) finish before the last delivery round, so their news goes out too.
         if (scheduling != null) {
             scheduling.close();
         }
+        outbox.flush(Duration.ofSeconds(10));
+        outbox.close();
         app.stop();
     }
 

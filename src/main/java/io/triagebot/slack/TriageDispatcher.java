@@ -57,10 +57,24 @@ public final class TriageDispatcher implements AutoCloseable {
     /** Queues the triage of an opened incident; false when the queue is full. */
     public boolean submit(Incident incident) {
         try {
-            pool.execute(() -> run(incident));
+            pool.execute(new Task(incident));
             return true;
         } catch (RejectedExecutionException e) {
             return false;
+        }
+    }
+
+    /** A queued triage, known by its incident so a stop can say which ones it cut short. */
+    private final class Task implements Runnable {
+        final Incident incident;
+
+        Task(Incident incident) {
+            this.incident = incident;
+        }
+
+        @Override
+        public void run() {
+            TriageDispatcher.this.run(incident);
         }
     }
 
@@ -87,11 +101,24 @@ public final class TriageDispatcher implements AutoCloseable {
         outbox.kick();
     }
 
-    /** Lets running triages finish (up to {@code seconds}); queued ones are dropped, and say so at restart. */
+    /**
+     * Takes no more triages and lets the started and queued ones finish, for up to {@code seconds} (each
+     * is bounded by its deadline). Those that never started in that time are recorded as interrupted in
+     * their threads now; one still running when time is up is found and reported at the next start.
+     */
     public void shutdown(long seconds) throws InterruptedException {
         pool.shutdown();
-        if (!pool.awaitTermination(seconds, TimeUnit.SECONDS)) {
-            pool.shutdownNow();
+        if (pool.awaitTermination(seconds, TimeUnit.SECONDS)) {
+            return;
+        }
+        for (Runnable r : pool.shutdownNow()) {
+            if (r instanceof Task t) {
+                try {
+                    incidents.recordInterrupted(t.incident.id());
+                } catch (StoreException e) {
+                    LOG.error("cannot record the interrupted triage of {}: {}", t.incident.id(), e.getMessage());
+                }
+            }
         }
     }
 
