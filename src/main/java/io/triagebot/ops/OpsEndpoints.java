@@ -72,7 +72,7 @@ public final class OpsEndpoints {
     }
 
     private static final class Readyz extends ReadOnly {
-        private static final Logger LOG = LoggerFactory.getLogger(Readyz.class);
+        private static final Logger LOG = LoggerFactory.getLogger(OpsEndpoints.class);
 
         private final transient Readiness readiness;
         /** Logged on change only: orchestrators probe every few seconds. */

@@ -39,7 +39,9 @@
  * Logs go to stderr (stdout carries reports). {@code TRIAGEBOT_LOG_FORMAT=json} writes one JSON object per
  * line ({@code timestamp} in epoch ms, {@code level}, {@code threadName}, {@code loggerName}, {@code mdc},
  * {@code message} as the template, {@code formattedMessage}, {@code throwable}); {@code text}, the default,
- * writes {@code 2025-01-31T12:00:00.000Z INFO  [thread] logger - message}. Any other value, in any case,
- * logs as text. {@code TRIAGEBOT_LOG_LEVEL} sets the level of the bot's own loggers, as before.
+ * writes {@code 2025-01-31T12:00:00.000Z INFO  [thread] logger - message}. Case and blanks do not matter;
+ * unset or empty is text, and any other value logs as text after one line on stderr saying so
+ * ({@link io.triagebot.ops.LogFormat}). {@code TRIAGEBOT_LOG_LEVEL} sets the level of the bot's own loggers,
+ * as before.
  */
 package io.triagebot.ops;
