@@ -24,6 +24,10 @@ import io.triagebot.approval.ActionStore;
 import io.triagebot.approval.ApprovalPolicy;
 import io.triagebot.approval.ApprovalService;
 import io.triagebot.approval.VerificationService;
+import io.triagebot.ops.BotMetrics;
+import io.triagebot.ops.OpsEndpoints;
+import io.triagebot.ops.OpsServer;
+import io.triagebot.ops.Readiness;
 import io.triagebot.runbook.Privilege;
 import io.triagebot.runbook.RunbookCatalog;
 import io.triagebot.schedule.ActionExpiryJob;
@@ -72,9 +76,12 @@ public final class SlackBot implements AutoCloseable {
     private final ApprovalService approvals;
     private final VerificationService verification;
     private final ActionClicks clicks;
+    private final BotMetrics metrics;
+    private final Readiness readiness;
     private final Clock clock;
     private Scheduling scheduling;
     private Server http;
+    private OpsServer ops;
     private SocketModeApp socketMode;
 
     /**
@@ -102,6 +109,14 @@ public final class SlackBot implements AutoCloseable {
         this.poster = new SlackPoster(slack.methods(config.slackBotToken()),
                 new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30)));
         IncidentStore store = new IncidentStore(database);
+        this.metrics = new BotMetrics(store::pendingCount);
+        this.readiness = Readiness.builder()
+                .part(Readiness.DATABASE, database::healthy)
+                .part(Readiness.SCHEDULER, () -> scheduling != null && scheduling.healthy())
+                // HTTP mode: Bolt verified the token at start and Slack calls in; Socket Mode: the socket is up.
+                .part(Readiness.SLACK, () -> socketMode == null ? http != null && http.isStarted()
+                        : socketMode.getClient().verifyConnection())
+                .build();
         this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock);
         this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
         AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
@@ -116,15 +131,19 @@ public final class SlackBot implements AutoCloseable {
         ActionExecutor executor = new ActionExecutor(ACTION_STEP_TIMEOUT,
                 approval.sudo() ? Privilege.SUDO : Privilege.AS_IS);
         this.approvals = new ApprovalService(actionStore, store, runbooks, policy, executor, runners, actionPresenter,
-                ApprovalService.Observer.NONE, clock, approval.ttl());
+                metrics::action, clock, approval.ttl());
         this.verification = new VerificationService(actionStore, store, approvals, runbooks, triage, actionPresenter,
-                ApprovalService.Observer.NONE, clock);
-        this.dispatcher = new TriageDispatcher(triage, incidents, approvals, outbox, config.concurrency(),
+                metrics::action, clock);
+        this.dispatcher = new TriageDispatcher(triage, incidents, approvals, outbox, metrics, config.concurrency(),
                 config.queueCapacity());
         this.clicks = new ActionClicks(approvals, incidents, outbox, poster, actionPresenter, access);
         IncidentActions actions = new IncidentActions(incidents, outbox, access);
-        app.command("/triage", new TriageSlashCommand(dispatcher, actions, incidents, outbox, access,
-                config.maxHostsPerCommand()));
+        TriageSlashCommand command = new TriageSlashCommand(dispatcher, actions, incidents, outbox, access,
+                config.maxHostsPerCommand());
+        app.command("/triage", (req, ctx) -> {
+            metrics.slackRequest("slash_command");
+            return command.apply(req, ctx);
+        });
         app.blockAction(AnchorMessages.TIMELINE_ACTION, (req, ctx) -> button(req.getPayload(), actions::timeline, ctx));
         app.blockAction(AnchorMessages.RESOLVE_ACTION,
                 (req, ctx) -> button(req.getPayload(), (id, user) -> actions.resolve(id, user, null), ctx));
@@ -136,6 +155,7 @@ public final class SlackBot implements AutoCloseable {
 
     private void onClick(String actionId, ActionClicks.Kind kind) {
         app.blockAction(actionId, (req, ctx) -> {
+            metrics.slackRequest("block_action");
             clicks.accept(kind, req.getPayload());
             return ctx.ack();
         });
@@ -156,6 +176,8 @@ public final class SlackBot implements AutoCloseable {
         if (config.socketMode()) {
             socketMode = new SocketModeApp(config.slackAppToken(), app, SocketModeClient.Backend.JavaWebSocket);
             socketMode.startAsync();
+            // No Slack HTTP endpoint in Socket Mode: health and metrics get the port to themselves.
+            ops = new OpsServer(config.httpPort(), readiness, metrics).start();
         } else {
             http = new Server();
             ServerConnector connector = new ServerConnector(http);
@@ -163,6 +185,7 @@ public final class SlackBot implements AutoCloseable {
             http.addConnector(connector);
             ServletContextHandler handler = new ServletContextHandler();
             handler.addServlet(new ServletHolder(new SlackAppServlet(app)), EVENTS_PATH);
+            OpsEndpoints.mount(handler, readiness, metrics);
             http.setHandler(handler);
             app.start();
             http.start();
@@ -170,9 +193,16 @@ public final class SlackBot implements AutoCloseable {
         LOG.info("triagebot serving: {}", config.describe());
     }
 
-    /** The HTTP port actually bound (useful with port 0), or -1 in Socket Mode. */
+    /** The HTTP port actually bound (useful with port 0): Slack's endpoint, or health and metrics alone in Socket Mode. */
     public int httpPort() {
+        if (ops != null) {
+            return ops.port();
+        }
         return http == null ? -1 : ((ServerConnector) http.getConnectors()[0]).getLocalPort();
+    }
+
+    public BotMetrics metrics() {
+        return metrics;
     }
 
     public IncidentService incidents() {
@@ -206,10 +236,9 @@ public final class SlackBot implements AutoCloseable {
         outbox.kick();
     }
 
-    /** Ready to serve: database, scheduler and (in Socket Mode) the Slack connection all answer. */
+    /** Ready to serve: database, scheduler and the Slack connection all answer (what /readyz says). */
     public boolean ready() {
-        return database.healthy() && scheduling != null && scheduling.healthy()
-                && (socketMode == null || socketMode.getClient().verifyConnection());
+        return readiness.check().ready();
     }
 
     /**
@@ -232,6 +261,10 @@ public final class SlackBot implements AutoCloseable {
         }
         outbox.flush(Duration.ofSeconds(10));
         outbox.close();
+        if (ops != null) {
+            ops.close();
+        }
+        readiness.close();
         app.stop();
     }
 

@@ -3,6 +3,8 @@ package io.triagebot.slack;
 import io.triagebot.approval.ApprovalService;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
+import io.triagebot.ops.BotMetrics;
+import java.time.Duration;
 import io.triagebot.probe.HostName;
 import io.triagebot.probe.TargetException;
 import io.triagebot.store.StoreException;
@@ -28,6 +30,7 @@ public final class TriageDispatcher implements AutoCloseable {
     private final IncidentService incidents;
     private final ApprovalService approvals;
     private final OutboxDeliverer outbox;
+    private final BotMetrics metrics;
     private final ThreadPoolExecutor pool;
 
     /**
@@ -35,7 +38,8 @@ public final class TriageDispatcher implements AutoCloseable {
      * @param queueCapacity triages waiting; beyond it, requests are refused with a "busy" answer
      */
     public TriageDispatcher(Triage service, IncidentService incidents, ApprovalService approvals, OutboxDeliverer outbox,
-            int concurrency, int queueCapacity) {
+            BotMetrics metrics, int concurrency, int queueCapacity) {
+        this.metrics = metrics;
         this.service = service;
         this.incidents = incidents;
         this.approvals = approvals;
@@ -81,6 +85,7 @@ public final class TriageDispatcher implements AutoCloseable {
     void run(Incident incident) {
         try {
             TriageOutcome outcome;
+            long start = System.nanoTime();
             try {
                 outcome = service.triage(new HostName(incident.host()));
             } catch (RuntimeException e) {
@@ -88,11 +93,15 @@ public final class TriageDispatcher implements AutoCloseable {
                 outcome = new TriageOutcome.Failed(incident.host(), TargetException.Kind.TRANSPORT,
                         incident.host() + ": internal error: " + e);
             }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (outcome instanceof TriageOutcome.Reported reported) {
+                metrics.triageFinished("reported", reported.report().severity().name(), took);
                 incidents.recordReport(incident.id(), reported.report());
                 outbox.kick();
                 approvals.propose(incident, reported.report(), reported.snapshot());
             } else if (outcome instanceof TriageOutcome.Failed failed) {
+                metrics.triageFinished("failed", "none", took);
+                metrics.sshFailure(failed.kind().name());
                 incidents.recordFailure(incident.id(), failed.kind(), failed.message());
             }
         } catch (StoreException e) {
@@ -114,6 +123,7 @@ public final class TriageDispatcher implements AutoCloseable {
         for (Runnable r : pool.shutdownNow()) {
             if (r instanceof Task t) {
                 try {
+                    metrics.triageFinished("interrupted", "none", null);
                     incidents.recordInterrupted(t.incident.id());
                 } catch (StoreException e) {
                     LOG.error("cannot record the interrupted triage of {}: {}", t.incident.id(), e.getMessage());

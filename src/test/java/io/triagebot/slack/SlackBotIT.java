@@ -64,7 +64,15 @@ class SlackBotIT {
     }
 
     @BeforeEach
-    void healthySlack() {
+    void healthySlack() throws Exception {
+        // An earlier test's late messages (action cards after a summary) must not land in this one's fake.
+        await(() -> {
+            try {
+                return harness.bot().incidents().store().pendingCount() == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, 30);
         slack.reset();
     }
 
@@ -101,6 +109,30 @@ class SlackBotIT {
         assertTrue(update.get("text").matches("INC-\\d+ (LOW|MEDIUM|HIGH|CRITICAL) db-3: .+"), update.get("text"));
         assertTrue(update.get("blocks").contains("incident_timeline") && update.get("blocks").contains("incident_resolve"),
                 "the anchor offers timeline and resolve buttons");
+    }
+
+    @Test
+    void healthReadinessAndMetricsAnswerOnTheBotsPort() throws Exception {
+        requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3"));
+        await(() -> slack.calls("chat.update").size() >= 1, 30);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + harness.bot().httpPort();
+        HttpResponse<String> health = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        HttpResponse<String> ready = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("database: ok") && ready.body().contains("scheduler: ok")
+                && ready.body().contains("slack: ok"), ready.body());
+        HttpResponse<String> metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        String body = metrics.body();
+        assertTrue(body.matches("(?s).*triagebot_triages_total\\{outcome=\"reported\",severity=\"(LOW|MEDIUM|HIGH|CRITICAL)\"} [1-9].*"),
+                body);
+        assertTrue(body.contains("triagebot_triage_duration_seconds_count") && body.contains("triagebot_outbox_depth")
+                && body.matches("(?s).*triagebot_slack_requests_total\\{kind=\"slash_command\"} [1-9].*"), body);
     }
 
     @Test
