@@ -251,10 +251,8 @@ class ApproveToRunIT {
                 .map(m -> m.getOrDefault("text", "") + blocks(m)).toList();
     }
 
-    /** The blocks JSON as Slack gets it, with the SDK's HTML-safe escapes (=, ', <, >, &) read back. */
     private static String blocks(Map<String, String> call) {
-        return call.getOrDefault("blocks", "").replace("\\u003d", "=").replace("\\u0027", "'")
-                .replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&");
+        return SlackBlocks.readable(call.getOrDefault("blocks", ""));
     }
 
     private long count(IncidentId incident, EventType type) {
@@ -278,12 +276,7 @@ class ApproveToRunIT {
     }
 
     private static List<String> tokens(String blocks) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("\"value\":\"([^\"]*)\"").matcher(blocks);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
+        return SlackBlocks.values(blocks);
     }
 
     private static String swappiness() throws Exception {

@@ -14,12 +14,9 @@ import io.triagebot.incident.OutboxKind;
 import io.triagebot.incident.OutgoingMessage;
 import io.triagebot.runbook.VerificationMetric;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Action cards as Slack gets them: buttons that carry the token only, host text that cannot break out. */
@@ -92,19 +89,12 @@ class SlackActionPresenterTest {
                 "low", approvers, "pages swapped out per second should go down");
     }
 
-    /** The stored body with the SDK's HTML-safe escapes read back. */
     private static String decoded(OutgoingMessage m) {
-        return m.body().replace("\\u003d", "=").replace("\\u0027", "'").replace("\\u003c", "<")
-                .replace("\\u003e", ">").replace("\\u0026", "&");
+        return SlackBlocks.readable(m.body());
     }
 
     private static List<String> values(String body) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("\"value\":\"([^\"]*)\"").matcher(body);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
+        return SlackBlocks.values(body);
     }
 
     private static int count(String s, String what) {

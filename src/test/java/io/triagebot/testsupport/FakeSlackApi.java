@@ -103,19 +103,7 @@ public final class FakeSlackApi implements AutoCloseable {
 
     /** The ts Slack gave each delivered top-level message (an anchor), oldest first. */
     public List<String> anchorTs() {
-        List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = new java.util.ArrayList<>(
-                server.getAllServeEvents());
-        java.util.Collections.reverse(events);
-        List<String> out = new java.util.ArrayList<>();
-        for (var e : events) {
-            if (e.getRequest().getUrl().startsWith("/api/chat.postMessage") && e.getResponse().getStatus() == 200
-                    && !form(e.getRequest()).containsKey("thread_ts")) {
-                String body = e.getResponse().getBodyAsString();
-                int at = body.indexOf("\"ts\":\"") + 6;
-                out.add(body.substring(at, body.indexOf('"', at)));
-            }
-        }
-        return out;
+        return postedTs(m -> !m.containsKey("thread_ts"));
     }
 
     /** The ts Slack gave each delivered chat.postMessage whose form matches, oldest first. */
