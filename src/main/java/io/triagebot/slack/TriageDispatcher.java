@@ -98,7 +98,7 @@ public final class TriageDispatcher implements AutoCloseable {
                 metrics.triageFinished("reported", reported.report().severity().name(), took);
                 incidents.recordReport(incident.id(), reported.report());
                 outbox.kick();
-                approvals.propose(incident, reported.report(), reported.snapshot());
+                propose(incident, reported);
             } else if (outcome instanceof TriageOutcome.Failed failed) {
                 metrics.triageFinished("failed", "none", took);
                 metrics.sshFailure(failed.kind().name());
@@ -108,6 +108,15 @@ public final class TriageDispatcher implements AutoCloseable {
             LOG.error("cannot record the triage of {} for {}: {}", incident.host(), incident.id(), e.getMessage());
         }
         outbox.kick();
+    }
+
+    /** Offers the runbooks the findings suggest; a failure here never takes the report back. */
+    private void propose(Incident incident, TriageOutcome.Reported reported) throws StoreException {
+        try {
+            approvals.propose(incident, reported.report(), reported.snapshot());
+        } catch (RuntimeException e) {
+            LOG.error("{}: cannot propose actions", incident.id(), e);
+        }
     }
 
     /**
