@@ -155,7 +155,61 @@ public final class Benchmark {
                     pct(acks, 50), pct(acks, 90));
             System.out.printf(Locale.ROOT, "| Slack /triage to summary posted and anchor updated | %.0f ms | %.0f ms | |%n",
                     pct(summaries, 50), pct(summaries, 90));
+            actionFigures(runs, bot, requests);
         }
+    }
+
+    /**
+     * Approve & run through Bolt: the click's ack, and the click to the action recorded as executed over
+     * SSH (precondition, capture, command, read-back). The action sets vm.swappiness to the value it
+     * already has, so the machine is left as it was. Root only.
+     */
+    private static void actionFigures(int runs, SlackBot bot, SignedSlackRequests requests) throws Exception {
+        Path swappiness = Path.of("/proc/sys/vm/swappiness");
+        if (!Files.isWritable(swappiness)) {
+            System.out.println("| approve-to-run | not measured: needs root | | |");
+            return;
+        }
+        var incident = bot.incidents().open("C0BENCH", "U0BENCH", "bench");
+        var actions = bot.approvals().store();
+        List<Double> acks = new ArrayList<>();
+        List<Double> runsMs = new ArrayList<>();
+        for (int i = 0; i < runs + 1; i++) {
+            String current;
+            try (var in = Files.newInputStream(swappiness)) {
+                current = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            }
+            var now = java.time.Instant.now();
+            var action = actions.propose(new io.triagebot.approval.ActionStore.Proposal(incident.id(), "bench",
+                    "vm-swappiness", "bench", java.util.Map.of("value", current), null, "U0BENCH", 1, null, Double.NaN),
+                    now, now.plusSeconds(600));
+            long start = System.nanoTime();
+            var response = requests.send(SignedSlackRequests.buttonClick("C0BENCH", "U0APPROVER", "action_approve",
+                    action.token()));
+            double ack = (System.nanoTime() - start) / 1e6;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("bot answered " + response.statusCode());
+            }
+            while (true) {
+                var state = actions.find(action.id()).orElseThrow().state();
+                if (state == io.triagebot.approval.ActionState.EXECUTED) {
+                    break;
+                }
+                if (state == io.triagebot.approval.ActionState.FAILED || (System.nanoTime() - start) / 1e9 > 30) {
+                    throw new IllegalStateException("action " + state + ": " + actions.find(action.id()).orElseThrow()
+                            .output());
+                }
+                Thread.sleep(2);
+            }
+            if (i > 0) {
+                acks.add(ack);
+                runsMs.add((System.nanoTime() - start) / 1e6);
+            }
+        }
+        System.out.printf(Locale.ROOT, "| Slack Approve & run click ack | %.0f ms | %.0f ms | < 200 ms |%n",
+                pct(acks, 50), pct(acks, 90));
+        System.out.printf(Locale.ROOT, "| Approve & run click to executed and recorded (4 SSH steps) | %.0f ms | %.0f ms | |%n",
+                pct(runsMs, 50), pct(runsMs, 90));
     }
 
     private static double pct(List<Double> values, int percentile) {
