@@ -43,7 +43,7 @@ public final class ApprovalPolicy {
                 return null;
             }
         }
-        return "You are not an approver for runbook actions (slack.approvers, slack.approverGroups or"
+        return "You are not an approver for runbook actions (approval.approvers, approval.approverGroups or"
                 + " TRIAGEBOT_APPROVERS).";
     }
 }
