@@ -5,6 +5,8 @@ import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
 import io.triagebot.ops.BotMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import io.triagebot.probe.HostName;
 import io.triagebot.probe.TargetException;
 import io.triagebot.store.StoreException;
@@ -120,16 +122,16 @@ public final class TriageDispatcher implements AutoCloseable {
     }
 
     /**
-     * Takes no more triages and lets the started and queued ones finish, for up to {@code seconds} (each
-     * is bounded by its deadline). Those that never started in that time are recorded as interrupted in
-     * their threads now; one still running when time is up is found and reported at the next start.
+     * Takes no more triages; the queued ones that have not started are recorded as interrupted in their
+     * threads at once (run them again, on another replica), the running ones get up to {@code seconds} to
+     * finish (each is bounded by its deadline). One still running when time is up is found and reported
+     * at the next start.
      */
     public void shutdown(long seconds) throws InterruptedException {
+        List<Runnable> queued = new ArrayList<>();
+        pool.getQueue().drainTo(queued);
         pool.shutdown();
-        if (pool.awaitTermination(seconds, TimeUnit.SECONDS)) {
-            return;
-        }
-        for (Runnable r : pool.shutdownNow()) {
+        for (Runnable r : queued) {
             if (r instanceof Task t) {
                 try {
                     metrics.triageFinished("interrupted", "none", null);
@@ -138,6 +140,9 @@ public final class TriageDispatcher implements AutoCloseable {
                     LOG.error("cannot record the interrupted triage of {}: {}", t.incident.id(), e.getMessage());
                 }
             }
+        }
+        if (!pool.awaitTermination(seconds, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
         }
     }
 
