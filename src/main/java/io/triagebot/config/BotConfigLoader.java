@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
 public final class BotConfigLoader {
 
     static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "approval", "triage", "ssh", "database", "commands",
-            "runbooks", "thresholds",
-            "dataDir");
+            "runbooks", "thresholds", "dataDir");
     static final Set<String> DATABASE_KEYS = YamlMap.keySet("url", "user");
     static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers");
     static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");

@@ -1,9 +1,9 @@
 package io.triagebot.triage;
 
 import io.triagebot.analysis.Report;
-import io.triagebot.snapshot.Snapshot;
 import io.triagebot.probe.CollectorRun;
 import io.triagebot.probe.TargetException;
+import io.triagebot.snapshot.Snapshot;
 
 /** What a triage of one host produced: a report, or the reason the host could not be reached. */
 public sealed interface TriageOutcome {
