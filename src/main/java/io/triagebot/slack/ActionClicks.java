@@ -2,6 +2,7 @@ package io.triagebot.slack;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import io.triagebot.approval.ActionRecord;
+import io.triagebot.approval.ActionState;
 import io.triagebot.approval.ApprovalDecision;
 import io.triagebot.approval.ApprovalService;
 import io.triagebot.approval.DryRun;
@@ -132,8 +133,11 @@ final class ActionClicks implements AutoCloseable {
             return ":no_entry: " + Mrkdwn.escape(r.reason());
         } else if (d instanceof ApprovalDecision.AlreadyDecided a) {
             ActionRecord x = a.action();
-            return "Already decided: " + x.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (x.decidedBy() == null ? "" : " (" + SlackIds.mention(x.decidedBy()) + ")") + ".";
+            // Still PROPOSED yet closed: past its expiry, before the expiry job got to it.
+            String state = x.state() == ActionState.PROPOSED ? "expired"
+                    : x.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            return "Already decided: " + state + (x.decidedBy() == null ? "" : " (" + SlackIds.mention(x.decidedBy())
+                    + ")") + ".";
         } else if (d instanceof ApprovalDecision.Waiting w) {
             int more = w.action().approvalsRequired() - w.approvers().size();
             return ":ballot_box_with_check: Your approval is recorded; " + more + " more approver"
