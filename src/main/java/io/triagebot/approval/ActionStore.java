@@ -167,8 +167,8 @@ public final class ActionStore {
             Instant verifyAfter) throws StoreException {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE action SET state = ?, previous_value = ?, exit_code = ?,"
                 + " output = ?, executed_at = ?, verify_after = ? WHERE id = ? AND state = ?",
-                exitCode == 0 ? ActionState.EXECUTED : ActionState.FAILED, clip(previousValue, 4000), exitCode,
-                clip(output, 16000), at, exitCode == 0 ? verifyAfter : null, id, ActionState.EXECUTING));
+                exitCode == 0 ? ActionState.EXECUTED : ActionState.FAILED, Jdbc.fit(previousValue, 4000), exitCode,
+                Jdbc.fit(output, 16000), at, exitCode == 0 ? verifyAfter : null, id, ActionState.EXECUTING));
         return find(id).orElseThrow();
     }
 
@@ -193,7 +193,7 @@ public final class ActionStore {
             throws StoreException {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE action SET state = ?, after_value = ?, verdict = ?"
                 + " WHERE id = ? AND state = ?", improved ? ActionState.VERIFIED : ActionState.NOT_IMPROVED,
-                Double.isNaN(after) ? null : after, clip(verdict, 32), id, ActionState.EXECUTED));
+                Double.isNaN(after) ? null : after, Jdbc.fit(verdict, 32), id, ActionState.EXECUTED));
         return find(id).orElseThrow();
     }
 
@@ -241,9 +241,5 @@ public final class ActionStore {
         } catch (JsonProcessingException e) {
             throw new SQLException("stored parameters are not JSON: " + e.getMessage(), e);
         }
-    }
-
-    private static String clip(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 }

@@ -82,10 +82,6 @@ public final class ApprovalService {
         return actions;
     }
 
-    public Duration approvalTtl() {
-        return approvalTtl;
-    }
-
     /**
      * Proposes every runbook the report's findings suggest whose parameters resolve, each with a card in
      * the thread; a suggestion that does not resolve (a value the runbook's types refuse) is skipped and
@@ -213,10 +209,10 @@ public final class ApprovalService {
             if (action.isRollback()) {
                 rollback = "this is the rollback; to undo it, run the original action again";
             }
-            return Optional.of(new DryRun(card, card.command(), preview.current(), preview.problem(), rollback, checks));
+            return Optional.of(new DryRun(card, preview.current(), preview.problem(), rollback, checks));
         } catch (InvalidParametersException | TargetException e) {
-            return Optional.of(new DryRun(card, card.command(), null, "cannot check the host: " + e.getMessage(),
-                    "unknown", checks));
+            return Optional.of(new DryRun(card, null, "cannot check the host: " + e.getMessage(), "unknown",
+                    checks));
         }
     }
 
@@ -315,8 +311,9 @@ public final class ApprovalService {
         ActionRecord done = actions.recordExecution(action.id(), execution.previous(), execution.exitCode(),
                 execution.output(), now, verifyAfter);
         List<OutgoingMessage> messages = new ArrayList<>();
-        messages.add(presenter.cardUpdate(card(done)));
-        messages.add(presenter.result(card(done), execution));
+        ActionCard doneCard = card(done);
+        messages.add(presenter.cardUpdate(doneCard));
+        messages.add(presenter.result(doneCard, execution));
         boolean rolledBack = action.isRollback() && execution.succeeded();
         if (rolledBack && actions.markRolledBack(original.id())) {
             messages.add(presenter.cardUpdate(card(actions.find(original.id()).orElseThrow())));

@@ -55,7 +55,7 @@ public final class IncidentStore {
     public void recordTriage(IncidentId incident, String severity, String headline, String pattern, String fingerprint)
             throws StoreException {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE incident SET severity = ?, headline = ?, pattern = ?,"
-                + " fingerprint = ? WHERE id = ?", severity, clip(headline, 1000), pattern, clip(fingerprint, 500),
+                + " fingerprint = ? WHERE id = ?", severity, Jdbc.fit(headline, 1000), pattern, Jdbc.fit(fingerprint, 500),
                 incident.value()));
     }
 
@@ -69,7 +69,7 @@ public final class IncidentStore {
         return jdbc.inTransaction(c -> {
             int changed = Jdbc.update(c, "UPDATE incident SET status = ?, resolved_at = ?, resolved_by = ?,"
                     + " resolution = ? WHERE id = ? AND status = ?", IncidentStatus.RESOLVED, at, user,
-                    clip(note, 4000), incident.value(), IncidentStatus.OPEN);
+                    Jdbc.fit(note, 4000), incident.value(), IncidentStatus.OPEN);
             if (changed == 0) {
                 return false;
             }
@@ -160,14 +160,14 @@ public final class IncidentStore {
     /** Slack did not take it this time: try again at {@code next}. */
     public void markRetry(OutboxItem item, String error, Instant next) throws StoreException {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
-                + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", next, clip(error, 1000),
+                + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", next, Jdbc.fit(error, 1000),
                 item.id()));
     }
 
     /** Slack will never take it (channel gone, bot removed): stop trying, keep the record. */
     public void markDead(OutboxItem item, String error) throws StoreException {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET status = 'DEAD', attempts = attempts + 1,"
-                + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", clip(error, 1000), item.id()));
+                + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", Jdbc.fit(error, 1000), item.id()));
     }
 
     public int pendingCount() throws StoreException {
@@ -193,8 +193,8 @@ public final class IncidentStore {
         }
         int seq = nextSeq(c, "timeline_event", incident);
         long eventId = Jdbc.insert(c, "INSERT INTO timeline_event (incident_id, seq, type, actor, occurred_at, summary,"
-                + " payload) VALUES (?, ?, ?, ?, ?, ?, ?)", incident.value(), seq, type, clip(actor, 64), at,
-                clip(summary, 4000), payload);
+                + " payload) VALUES (?, ?, ?, ?, ?, ?, ?)", incident.value(), seq, type, Jdbc.fit(actor, 64), at,
+                Jdbc.fit(summary, 4000), payload);
         String channel = Jdbc.query(c, "SELECT channel FROM incident WHERE id = ?", rs -> rs.getString(1),
                 incident.value()).get(0);
         for (OutgoingMessage m : messages) {
@@ -228,9 +228,5 @@ public final class IncidentStore {
         return new TimelineEvent(rs.getLong("id"), new IncidentId(rs.getLong("incident_id")), rs.getInt("seq"),
                 EventType.valueOf(rs.getString("type")), rs.getString("actor"), Jdbc.instant(rs, "occurred_at"),
                 rs.getString("summary"), rs.getString("payload"));
-    }
-
-    private static String clip(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 }

@@ -28,6 +28,16 @@ public final class Mrkdwn {
         return out.toString();
     }
 
+    /** At most {@code max} characters, an ellipsis marking the cut (Slack's per-block limits). */
+    public static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    /** The notification text of a mrkdwn message: the same words without the emphasis and code marks. */
+    public static String plain(String mrkdwn) {
+        return mrkdwn.replaceAll("[*_`]", "");
+    }
+
     /** Escaped and wrapped as inline code, with backticks inside neutralised so the span cannot end early. */
     public static String code(String s) {
         return "`" + escape(s).replace('`', '\'') + "`";

@@ -97,7 +97,7 @@ public final class SlackActionPresenter implements ActionPresenter {
     SlackMessage dryRun(DryRun d) {
         ActionRecord a = d.card().action();
         StringBuilder s = new StringBuilder(":mag: *Dry run: ").append(Mrkdwn.escape(d.card().title())).append("* on ")
-                .append(Mrkdwn.code(a.host())).append(" (nothing was changed)\n*Command:* ").append(Mrkdwn.code(d.command()))
+                .append(Mrkdwn.code(a.host())).append(" (nothing was changed)\n*Command:* ").append(Mrkdwn.code(d.card().command()))
                 .append("\n*Current value:* ").append(d.current() == null ? "_unknown_" : Mrkdwn.code(d.current()))
                 .append("\n*Rollback:* ").append(Mrkdwn.escape(d.rollback()));
         if (d.problem() != null) {
@@ -107,7 +107,7 @@ public final class SlackActionPresenter implements ActionPresenter {
             s.append("\n• ").append(Mrkdwn.escape(line));
         }
         String text = s.toString();
-        return new SlackMessage(plain(text), List.of(section(x -> x.text(markdownText(clip(text, 2900))))));
+        return new SlackMessage(plain(text), List.of(section(x -> x.text(markdownText(Mrkdwn.clip(text, 2900))))));
     }
 
     private SlackMessage cardMessage(ActionCard card) {
@@ -120,15 +120,15 @@ public final class SlackActionPresenter implements ActionPresenter {
                 + SlackIds.mention(a.requestedBy())
                 + (card.expectation() == null ? "" : "\n_Expected:_ " + Mrkdwn.escape(card.expectation()));
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(x -> x.text(markdownText(clip(head, 2900)))));
+        blocks.add(section(x -> x.text(markdownText(Mrkdwn.clip(head, 2900)))));
         String status = status(card);
-        blocks.add(context(c -> c.elements(List.of(markdownText(clip(status, 2900))))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(Mrkdwn.clip(status, 2900))))));
         List<BlockElement> buttons = new ArrayList<>();
         if (a.state() == ActionState.PROPOSED) {
             String token = a.token();
             buttons.add(button(b -> b.actionId(APPROVE).text(plainText("Approve & run")).value(token).style("primary")
-                    .confirm(confirmationDialog(c -> c.title(plainText("Run on " + clip(a.host(), 16) + "?"))
-                            .text(plainText(clip(card.command(), 290))).confirm(plainText("Run it"))
+                    .confirm(confirmationDialog(c -> c.title(plainText("Run on " + Mrkdwn.clip(a.host(), 16) + "?"))
+                            .text(plainText(Mrkdwn.clip(card.command(), 290))).confirm(plainText("Run it"))
                             .deny(plainText("Cancel"))))));
             buttons.add(button(b -> b.actionId(DRY_RUN).text(plainText("Dry run")).value(token)));
             buttons.add(button(b -> b.actionId(REJECT).text(plainText("Reject")).value(token).style("danger")));
@@ -190,20 +190,16 @@ public final class SlackActionPresenter implements ActionPresenter {
 
     /** Host output inside a code block: escaped, clipped, and unable to close the block early. */
     private static String block(String output) {
-        return Mrkdwn.escape(clip(output.strip(), MAX_OUTPUT_CHARS)).replace("```", "'''");
-    }
-
-    private static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        return Mrkdwn.escape(Mrkdwn.clip(output.strip(), MAX_OUTPUT_CHARS)).replace("```", "'''");
     }
 
     private static String plain(String mrkdwn) {
-        return clip(mrkdwn.replaceAll("[*_`]", ""), 3000);
+        return Mrkdwn.clip(Mrkdwn.plain(mrkdwn), 3000);
     }
 
     private static OutgoingMessage reply(String mrkdwn, List<BlockElement> buttons) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(x -> x.text(markdownText(clip(mrkdwn, 2900)))));
+        blocks.add(section(x -> x.text(markdownText(Mrkdwn.clip(mrkdwn, 2900)))));
         if (!buttons.isEmpty()) {
             blocks.add(actions(x -> x.elements(buttons)));
         }

@@ -105,7 +105,7 @@ public final class SlackIncidentPresenter implements IncidentPresenter {
     }
 
     private static OutgoingMessage reply(String mrkdwn) {
-        return MessageCodec.message(OutboxKind.REPLY, new SlackMessage(mrkdwn.replaceAll("[*_`]", ""),
+        return MessageCodec.message(OutboxKind.REPLY, new SlackMessage(Mrkdwn.plain(mrkdwn),
                 List.of(section(s -> s.text(markdownText(mrkdwn))))));
     }
 }

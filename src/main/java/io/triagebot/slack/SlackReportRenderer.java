@@ -29,7 +29,7 @@ public final class SlackReportRenderer {
 
     public List<SlackMessage> render(Report r) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(header(h -> h.text(plainText(emoji(r.severity()) + " " + r.severity() + " · " + clip(r.host(), 100)))));
+        blocks.add(header(h -> h.text(plainText(emoji(r.severity()) + " " + r.severity() + " · " + Mrkdwn.clip(r.host(), 100)))));
         sections(blocks, "*" + Mrkdwn.escape(r.headline()) + "*");
         if (!r.immediateActions().isEmpty()) {
             sections(blocks, ":rotating_light: *Immediate actions*\n" + r.immediateActions().stream()
@@ -175,9 +175,5 @@ public final class SlackReportRenderer {
 
     private static String count(int v) {
         return v < 0 ? "n/a" : Integer.toString(v);
-    }
-
-    private static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 }

@@ -86,6 +86,11 @@ public final class Jdbc {
         }
     }
 
+    /** A text value cut to its column's width, "..." marking the cut; null stays null. */
+    public static String fit(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
