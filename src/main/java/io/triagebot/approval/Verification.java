@@ -1,5 +1,6 @@
 package io.triagebot.approval;
 
+import io.triagebot.analysis.Format;
 import io.triagebot.runbook.VerificationMetric;
 import java.util.OptionalDouble;
 
@@ -25,6 +26,15 @@ public record Verification(VerificationMetric metric, VerificationMetric.Directi
                 case UNMEASURED -> "unmeasured";
             };
         }
+    }
+
+    /** "4,200 -> 12", with "?" for a side that could not be measured. */
+    public String change() {
+        return count(before) + " -> " + count(after);
+    }
+
+    private static String count(OptionalDouble v) {
+        return v.isPresent() ? Format.count(v.getAsDouble()) : "?";
     }
 
     public Outcome outcome() {

@@ -1,6 +1,5 @@
 package io.triagebot.approval;
 
-import io.triagebot.analysis.Format;
 import io.triagebot.incident.EventType;
 import io.triagebot.incident.IncidentStore;
 import io.triagebot.probe.HostName;
@@ -60,7 +59,10 @@ public final class VerificationService {
     private void verify(ActionRecord a) throws StoreException {
         Optional<Expectation> expect = catalog.find(a.runbookId()).flatMap(r -> r.expectationFor(a.pattern()));
         VerificationMetric metric = expect.map(Expectation::metric).orElse(null);
-        OptionalDouble before = a.beforeValue() == null ? OptionalDouble.empty() : OptionalDouble.of(a.beforeValue());
+        // The before value belongs to the metric named at proposal; a catalog changed since cannot pair it with another.
+        boolean sameMetric = metric != null && metric.yamlName().equals(a.metric());
+        OptionalDouble before = a.beforeValue() == null || !sameMetric ? OptionalDouble.empty()
+                : OptionalDouble.of(a.beforeValue());
         OptionalDouble after = OptionalDouble.empty();
         String problem = null;
         TriageOutcome outcome;
@@ -96,9 +98,7 @@ public final class VerificationService {
         StringBuilder s = new StringBuilder(a.runbookId());
         a.parameters().forEach((k, val) -> s.append(' ').append(k).append('=').append(val));
         if (v.metric() != null) {
-            s.append(": ").append(v.metric().yamlName()).append(' ')
-                    .append(v.before().isPresent() ? Format.count(v.before().getAsDouble()) : "?").append(" -> ")
-                    .append(v.after().isPresent() ? Format.count(v.after().getAsDouble()) : "?");
+            s.append(": ").append(v.metric().yamlName()).append(' ').append(v.change());
         }
         return s.append(", ").append(v.outcome().word()).toString();
     }

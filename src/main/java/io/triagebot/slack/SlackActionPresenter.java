@@ -10,7 +10,6 @@ import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.BlockElement;
-import io.triagebot.analysis.Format;
 import io.triagebot.approval.ActionCard;
 import io.triagebot.approval.ActionExecutor;
 import io.triagebot.approval.ActionPresenter;
@@ -22,7 +21,6 @@ import io.triagebot.incident.OutboxKind;
 import io.triagebot.incident.OutgoingMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
 /**
@@ -177,11 +175,7 @@ public final class SlackActionPresenter implements ActionPresenter {
     }
 
     private static String comparison(Verification v) {
-        return Mrkdwn.escape(v.metric().description()) + " " + number(v.before()) + " -> " + number(v.after());
-    }
-
-    private static String number(OptionalDouble d) {
-        return d.isPresent() ? Format.count(d.getAsDouble()) : "?";
+        return Mrkdwn.escape(v.metric().description()) + " " + v.change();
     }
 
     private static String mentions(List<String> users) {

@@ -60,10 +60,24 @@ class VerificationServiceTest {
                 "recall only ever counts measured improvements");
     }
 
+    @Test
+    void aBeforeValueOfAnotherMetricIsNeverComparedWithTheRunbooksMetric() throws Exception {
+        RecordedCondition storm = new RecordedCondition("swap-storm", "db-3", h -> null, Integer.MAX_VALUE);
+        // Proposed when the runbook expected another metric (a catalog changed between proposal and verification).
+        Outcome o = verifyWith(storm, storm, "memAvailableKb");
+        assertEquals("unmeasured", o.action().verdict());
+    }
+
     private record Outcome(ActionRecord action, List<TimelineEvent> events) {
     }
 
     private static Outcome verifyWith(RecordedCondition proposing, Triage after) throws Exception {
+        return verifyWith(proposing, after, null);
+    }
+
+    /** @param proposedMetric the metric the proposal recorded, when not the runbook's own; null for a real proposal */
+    private static Outcome verifyWith(RecordedCondition proposing, Triage after, String proposedMetric)
+            throws Exception {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         try (TestDatabases.TestDatabase tdb = TestDatabases.create("h2"); Database db = Database.open(tdb.settings())) {
             IncidentStore incidents = new IncidentStore(db);
@@ -78,8 +92,12 @@ class VerificationServiceTest {
             Incident incident = incidents.open("C1", "U1", "db-3", T0, "requested",
                     i -> new OutgoingMessage(OutboxKind.ANCHOR, "{}"));
             TriageOutcome.Reported r = proposing.recorded();
-            ActionRecord a = approvals.propose(incident, r.report(), r.snapshot()).stream()
-                    .filter(x -> x.runbookId().equals("vm-swappiness")).findFirst().orElseThrow();
+            ActionRecord a = proposedMetric != null
+                    ? actions.propose(new ActionStore.Proposal(incident.id(), "swap-death-spiral", "vm-swappiness", "db-3",
+                            java.util.Map.of("value", "10"), null, "U1", 1, proposedMetric, 4_000_000), T0,
+                            T0.plusSeconds(900))
+                    : approvals.propose(incident, r.report(), r.snapshot()).stream()
+                            .filter(x -> x.runbookId().equals("vm-swappiness")).findFirst().orElseThrow();
             // Approved and run at once; verified a minute later, past the runbook's 30 s settle time.
             actions.approve(a.id(), "U2", T0.plusSeconds(1));
             actions.recordExecution(a.id(), "60", 0, "vm.swappiness = 10", T0.plusSeconds(2), T0.plusSeconds(32));
