@@ -32,6 +32,9 @@
  *       store cannot say</td></tr>
  *   <tr><td>{@code triagebot_slack_requests_total}</td><td>counter</td><td>{@code kind} (slash_command,
  *       block_action)</td></tr>
+ *   <tr><td>{@code triagebot_build_info}</td><td>gauge, always 1</td><td>{@code version}, {@code commit}
+ *       (the git commit, {@code -dirty} when built from uncommitted changes, {@code unknown} when built
+ *       outside git; see {@link io.triagebot.ops.BuildInfo})</td></tr>
  * </table>
  * Any other label value is counted as {@code other}, so nothing a user types becomes a time series.
  *
