@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
 
 /**
  * What this build is: the project version and the git commit it was built from. The build writes them
- * into {@code build.properties} beside this class (Maven resource filtering, the commit from
- * git-commit-id-maven-plugin); {@code triagebot --version}, the start of {@code serve} and
- * {@code triagebot_build_info} read them from here.
+ * into {@code build.properties} beside this class (pom.xml, the {@code build-info} step, which asks the git
+ * command); {@code triagebot --version}, the start of {@code serve} and {@code triagebot_build_info} read
+ * them from here.
  *
  * <p>A build outside a git checkout (a source tarball, an image built without {@code .git}) has no commit:
  * it reads {@value #UNKNOWN} and {@link #describe()} says why. Classes run without the build (an IDE) have
@@ -41,7 +41,7 @@ public record BuildInfo(String version, String commit, String commitTime, boolea
         return CURRENT;
     }
 
-    /** From the properties the build filtered; anything missing, unfilled or malformed reads as unknown. */
+    /** From the properties the build wrote; anything missing, unfilled or malformed reads as unknown. */
     static BuildInfo from(Properties p) {
         return new BuildInfo(value(p, "version", VERSION, DEV), value(p, "commit", COMMIT, UNKNOWN),
                 value(p, "commitTime", TIME, UNKNOWN), "true".equals(p.getProperty("dirty", "").strip()));
@@ -82,7 +82,7 @@ public record BuildInfo(String version, String commit, String commitTime, boolea
 
     private static String value(Properties p, String key, Pattern shape, String otherwise) {
         String v = p.getProperty(key);
-        // An unfilled placeholder (${git.commit.id.abbrev}) fails the shape like any other bad value.
+        // "unknown", an empty value or a placeholder left unfilled fails the shape like any other bad value.
         return v != null && shape.matcher(v.strip()).matches() ? v.strip() : otherwise;
     }
 }
