@@ -80,6 +80,17 @@ class BuildArtifactsIT {
     }
 
     @Test
+    void whatTheDockerfileCopiesOutOfItsBuildStageIsWhatTheBuildMakes() throws Exception {
+        List<String> sources = Files.readAllLines(PROJECT.resolve("Dockerfile")).stream()
+                .map(String::strip).filter(l -> l.startsWith("COPY --from=build /src/"))
+                .map(l -> l.split("\\s+")[2].substring("/src/".length())).toList();
+        assertEquals(List.of("target/image/lib", "target/image/triagebot-image.jar"), sources);
+        for (String source : sources) {
+            assertTrue(Files.exists(PROJECT.resolve(source)), source + " is copied but the build did not make it");
+        }
+    }
+
+    @Test
     void serveLogsItsBuildFirstEvenWhenItCannotStart() throws Exception {
         Run run = java(Map.of("TRIAGEBOT_LOG_FORMAT", "json", "TRIAGEBOT_DATA_DIR", dir.toString()),
                 "-jar", SHADED.toString(), "serve");
