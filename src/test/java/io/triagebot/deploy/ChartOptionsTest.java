@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.marcnuri.helm.DryRun;
+import com.marcnuri.helm.Helm;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +102,14 @@ class ChartOptionsTest {
         assertEquals("Exact", path.get("pathType"));
         assertEquals(FULLNAME, at(path, "backend", "service", "name"));
         assertEquals("http", at(path, "backend", "service", "port", "name"));
+    }
+
+    @Test
+    void theNotesGiveTheRequestUrlTheIngressServes() {
+        String output = new Helm(ChartRender.CHART).install().withName(ChartRender.RELEASE).withNamespace("ops")
+                .dryRun().withDryRunOption(DryRun.CLIENT).clientOnly().set("ingress.enabled", "true")
+                .set("ingress.hosts[0]", "triage.example.com").call().getOutput();
+        assertTrue(output.contains("request URL at https://triage.example.com/slack/events"), output);
     }
 
     @Test
