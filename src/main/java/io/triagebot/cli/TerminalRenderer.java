@@ -25,22 +25,27 @@ final class TerminalRenderer {
 
     String render(Report r) {
         StringBuilder s = new StringBuilder(4096);
-        s.append(colour.severity(r.severity())).append("  ").append(r.host()).append(": ").append(clean(r.headline())).append('\n');
+        s.append(colour.severity(r.severity())).append("  ").append(r.host()).append(": ")
+                .append(clean(r.headline())).append('\n');
         if (!r.immediateActions().isEmpty()) {
             s.append('\n').append(colour.heading("IMMEDIATE ACTIONS")).append('\n');
             for (String a : r.immediateActions()) {
                 s.append("  ! ").append(clean(a)).append('\n');
             }
         }
-        s.append('\n').append(colour.heading("VITALS")).append(r.hostname() == null ? "" : "  (" + clean(r.hostname()) + ", kernel "
-                + clean(String.valueOf(r.kernel())) + ", window " + Format.decimal(r.windowSeconds()) + " s)").append('\n');
+        s.append('\n').append(colour.heading("VITALS"));
+        if (r.hostname() != null) {
+            s.append("  (").append(clean(r.hostname())).append(", kernel ").append(clean(String.valueOf(r.kernel())))
+                    .append(", window ").append(Format.decimal(r.windowSeconds())).append(" s)");
+        }
+        s.append('\n');
         vitals(s, r.vitals());
         if (!r.findings().isEmpty()) {
             s.append('\n').append(colour.heading("FINDINGS (by impact)")).append('\n');
             int i = 1;
             for (Finding f : r.findings()) {
-                s.append(String.format("%2d. [%s, %s] %s: %s%n", i++, colour.severity(f.severity()), f.status(), f.pattern(),
-                        clean(f.title())));
+                s.append(String.format("%2d. [%s, %s] %s: %s%n", i++, colour.severity(f.severity()), f.status(),
+                        f.pattern(), clean(f.title())));
                 s.append("    impact:   ").append(clean(f.impact())).append('\n');
                 for (String e : f.evidence()) {
                     s.append("    evidence: ").append(clean(e)).append('\n');
@@ -64,7 +69,8 @@ final class TerminalRenderer {
         if (!r.escalations().isEmpty()) {
             s.append('\n').append(colour.heading("KERNEL LOG ESCALATIONS")).append('\n');
             for (Escalation e : r.escalations()) {
-                s.append("  ").append(e.recent() ? "[" + colour.severity(e.severity()) + "] " : "[old] ").append(e.trigger())
+                s.append("  ").append(e.recent() ? "[" + colour.severity(e.severity()) + "] " : "[old] ")
+                        .append(e.trigger())
                         .append(" (").append(Format.duration(e.ageSeconds())).append(" ago")
                         .append(e.count() > 1 ? ", " + e.count() + " lines" : "").append("): ")
                         .append(clean(e.line())).append('\n');

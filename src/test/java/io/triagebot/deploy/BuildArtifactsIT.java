@@ -147,9 +147,11 @@ class BuildArtifactsIT {
                     for (String name : List.of("META-INF/NOTICE", "META-INF/NOTICE.txt", "META-INF/NOTICE.md")) {
                         String own = text(lib, name);
                         if (own != null) {
-                            for (String copyright : own.lines().filter(l -> l.strip().startsWith("Copyright")).toList()) {
-                                assertTrue(mergedNotice != null && mergedNotice.contains(copyright.strip()),
-                                        path.getFileName() + ": '" + copyright.strip() + "' missing from META-INF/NOTICE");
+                            List<String> copyrights = own.lines().map(String::strip)
+                                    .filter(l -> l.startsWith("Copyright")).toList();
+                            for (String copyright : copyrights) {
+                                assertTrue(mergedNotice != null && mergedNotice.contains(copyright),
+                                        path.getFileName() + ": '" + copyright + "' missing from META-INF/NOTICE");
                             }
                             notices++;
                         }

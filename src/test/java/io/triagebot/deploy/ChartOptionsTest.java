@@ -7,7 +7,6 @@ import static io.triagebot.deploy.ChartRender.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.DryRun;
@@ -23,41 +22,35 @@ import org.junit.jupiter.api.io.TempDir;
 /** The chart's optional parts: image digest, service account, Ingress, NetworkPolicy. */
 class ChartOptionsTest {
 
+    private static final String ENABLED = "networkPolicy:\n  enabled: true\n";
     private static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
 
     @TempDir
     Path dir;
 
-    private ChartRender render(String values) throws Exception {
-        return ChartRender.of(dir, values);
-    }
-
-    private String renderError(String values) {
-        return assertThrows(IllegalStateException.class, () -> render(values)).getMessage();
-    }
-
     @Test
     void aDigestPinsTheImageWhateverTheTagSays() throws Exception {
-        assertEquals("triagebot:0.1.0", render("").container().get("image"));
-        assertEquals("registry.example/triagebot:1.4.2@" + DIGEST, render("image:\n  repository: registry.example/triagebot\n"
-                + "  tag: 1.4.2\n  digest: " + DIGEST + "\n").container().get("image"));
-        assertTrue(renderError("image:\n  digest: latest\n").contains("/image/digest"));
-        assertTrue(renderError("image:\n  digest: sha256:abc\n").contains("/image/digest"));
+        assertEquals("triagebot:0.1.0", ChartRender.of(dir, "").container().get("image"));
+        ChartRender pinned = ChartRender.of(dir, "image:\n  repository: registry.example/triagebot\n"
+                + "  tag: 1.4.2\n  digest: " + DIGEST + "\n");
+        assertEquals("registry.example/triagebot:1.4.2@" + DIGEST, pinned.container().get("image"));
+        assertTrue(ChartRender.errorOf(dir, "image:\n  digest: latest\n").contains("/image/digest"));
+        assertTrue(ChartRender.errorOf(dir, "image:\n  digest: sha256:abc\n").contains("/image/digest"));
     }
 
     @Test
     void noServiceAccountAndNoTokenUnlessAsked() throws Exception {
-        ChartRender r = render("");
+        ChartRender r = ChartRender.of(dir, "");
         assertFalse(r.kinds().contains("ServiceAccount"));
         assertNull(r.podSpec().get("serviceAccountName"), "the namespace default");
         assertEquals(false, r.podSpec().get("automountServiceAccountToken"));
         // The old top-level key is gone; the schema says so rather than ignoring it.
-        assertTrue(renderError("serviceAccountName: bot\n").contains("'serviceAccountName' not allowed"));
+        assertTrue(ChartRender.errorOf(dir, "serviceAccountName: bot\n").contains("'serviceAccountName' not allowed"));
     }
 
     @Test
     void aCreatedServiceAccountIsUsedAnnotatedAndStillHasNoToken() throws Exception {
-        ChartRender r = render("""
+        ChartRender r = ChartRender.of(dir, """
                 serviceAccount:
                   create: true
                   annotations:
@@ -70,15 +63,15 @@ class ChartOptionsTest {
         assertEquals(FULLNAME, r.podSpec().get("serviceAccountName"));
         assertFalse(r.kinds().contains("Role") || r.kinds().contains("RoleBinding"), "the bot needs no API access");
 
-        ChartRender existing = render("serviceAccount:\n  name: shared-bots\n");
+        ChartRender existing = ChartRender.of(dir, "serviceAccount:\n  name: shared-bots\n");
         assertFalse(existing.kinds().contains("ServiceAccount"), "an existing account is referenced, not created");
         assertEquals("shared-bots", existing.podSpec().get("serviceAccountName"));
     }
 
     @Test
     void theIngressRoutesSlacksPathAndNothingElse() throws Exception {
-        assertFalse(render("").kinds().contains("Ingress"));
-        Map<String, Object> ingress = render("""
+        assertFalse(ChartRender.of(dir, "").kinds().contains("Ingress"));
+        Map<String, Object> ingress = ChartRender.of(dir, """
                 ingress:
                   enabled: true
                   className: nginx
@@ -114,15 +107,16 @@ class ChartOptionsTest {
 
     @Test
     void anIngressWithoutAHostRefusesToRender() {
-        String message = renderError("ingress:\n  enabled: true\n");
+        String message = ChartRender.errorOf(dir, "ingress:\n  enabled: true\n");
         assertTrue(message.contains("ingress.enabled needs ingress.hosts"), message);
-        assertTrue(renderError("ingress:\n  hosts: ['https://triage.example.com/']\n").contains("/ingress/hosts"));
+        assertTrue(ChartRender.errorOf(dir, "ingress:\n  hosts: ['https://triage.example.com/']\n")
+                .contains("/ingress/hosts"));
     }
 
     @Test
     void theNetworkPolicyLetsOutOnlyDnsSlackSshAndTheDatabase() throws Exception {
-        assertFalse(render("").kinds().contains("NetworkPolicy"));
-        Map<String, Object> h2 = render("networkPolicy:\n  enabled: true\n").get("NetworkPolicy", FULLNAME);
+        assertFalse(ChartRender.of(dir, "").kinds().contains("NetworkPolicy"));
+        Map<String, Object> h2 = ChartRender.of(dir, ENABLED).get("NetworkPolicy", FULLNAME);
         assertEquals(List.of("Ingress", "Egress"), at(h2, "spec", "policyTypes"));
         assertEquals(Map.of("app.kubernetes.io/name", "triagebot", "app.kubernetes.io/instance", "tb"),
                 at(h2, "spec", "podSelector", "matchLabels"));
@@ -132,7 +126,7 @@ class ChartOptionsTest {
         assertEquals(Map.of("k8s-app", "kube-dns"), at(list(map(egress.get(0)).get("to")).get(0), "podSelector",
                 "matchLabels"));
 
-        Map<String, Object> postgres = render("""
+        Map<String, Object> postgres = ChartRender.of(dir, """
                 replicaCount: 2
                 database:
                   url: jdbc:postgresql://db.internal:5432/triagebot
@@ -155,13 +149,13 @@ class ChartOptionsTest {
 
     @Test
     void inboundTrafficReachesTheHttpPortOnlyAndFromWhomItIsToldTo() throws Exception {
-        List<Object> open = list(at(render("networkPolicy:\n  enabled: true\n").get("NetworkPolicy", FULLNAME),
+        List<Object> open = list(at(ChartRender.of(dir, ENABLED).get("NetworkPolicy", FULLNAME),
                 "spec", "ingress"));
         assertEquals(1, open.size());
         assertEquals(List.of(Map.of("port", "http", "protocol", "TCP")), map(open.get(0)).get("ports"));
         assertNull(map(open.get(0)).get("from"), "no sources given: anyone, to that one port");
 
-        List<Object> limited = list(at(render("""
+        List<Object> limited = list(at(ChartRender.of(dir, """
                 networkPolicy:
                   enabled: true
                   ingressFrom:
@@ -171,7 +165,7 @@ class ChartOptionsTest {
                 """).get("NetworkPolicy", FULLNAME), "spec", "ingress"));
         assertEquals("ingress-nginx", at(list(map(limited.get(0)).get("from")).get(0), "namespaceSelector",
                 "matchLabels", "kubernetes.io/metadata.name"));
-        assertTrue(renderError("networkPolicy:\n  egress:\n    slack:\n      to: []\n      ports: [443]\n")
+        assertTrue(ChartRender.errorOf(dir, "networkPolicy:\n  egress:\n    slack:\n      to: []\n      ports: [443]\n")
                 .contains("/networkPolicy/egress/slack/to"), "an empty 'to' would mean everywhere");
     }
 

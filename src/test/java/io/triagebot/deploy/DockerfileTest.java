@@ -121,7 +121,8 @@ class DockerfileTest {
             assertTrue(args(runtime(), "ARG").stream().anyMatch(a -> a.startsWith(arg + "=")), arg);
         }
         // The jar inside says the same commit as the label: the build stage hands REVISION to Maven.
-        assertTrue(args(stages().get(0), "RUN").stream().anyMatch(r -> r.contains("-Dgit.commit.id.abbrev=\"${REVISION}\"")));
+        assertTrue(args(stages().get(0), "RUN").stream()
+                .anyMatch(r -> r.contains("-Dgit.commit.id.abbrev=\"${REVISION}\"")));
         assertEquals(runtime().get(0).args().replaceAll("@sha256:.*", ""),
                 labels.get("org.opencontainers.image.base.name").replace("docker.io/library/", ""),
                 "base.name names the image the runtime stage is built FROM");

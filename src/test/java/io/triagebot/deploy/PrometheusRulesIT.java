@@ -110,7 +110,8 @@ class PrometheusRulesIT {
 
     /** One expected alert: the rule's labels plus the series', its description, and the summary as rendered. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> alert(Map<String, Object> rule, Map<String, String> seriesLabels, String summary) {
+    private static Map<String, Object> alert(Map<String, Object> rule, Map<String, String> seriesLabels,
+            String summary) {
         Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) rule.get("labels"));
         labels.putAll(seriesLabels);
         Map<String, Object> annotations = new LinkedHashMap<>((Map<String, Object>) rule.get("annotations"));
