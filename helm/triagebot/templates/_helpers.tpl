@@ -54,3 +54,26 @@ opening one H2 file, or pods each with a private H2 that Slack's requests would 
 {{- fail (printf "replicaCount=%d needs PostgreSQL: set database.url (jdbc:postgresql://...); the embedded H2 database belongs to one pod" (int .Values.replicaCount)) }}
 {{- end }}
 {{- end }}
+
+{{/* The image reference: repository:tag, with @digest when one is given (pinned; the tag is then only a label). */}}
+{{- define "triagebot.image" -}}
+{{- $tag := .Values.image.tag | default .Chart.AppVersion }}
+{{- if .Values.image.digest }}
+{{- printf "%s:%s@%s" .Values.image.repository $tag .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository $tag }}
+{{- end }}
+{{- end }}
+
+{{- define "triagebot.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- .Values.serviceAccount.name | default (include "triagebot.fullname" .) }}
+{{- else }}
+{{- .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Label matchers for the bot's series in alert rules: by default what the ServiceMonitor produces. */}}
+{{- define "triagebot.seriesSelector" -}}
+{{- .Values.metrics.prometheusRule.selector | default (printf "job=%q,namespace=%q" (include "triagebot.fullname" .) .Release.Namespace) }}
+{{- end }}

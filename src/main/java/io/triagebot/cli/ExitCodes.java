@@ -1,6 +1,9 @@
 package io.triagebot.cli;
 
-/** Process exit codes, documented in README.md. Scripts depend on them: never renumber. */
+/**
+ * Process exit codes, documented in README.md. Scripts depend on them: never renumber. When several apply
+ * (one host unreachable, another past {@code --fail-on}), the highest wins.
+ */
 public final class ExitCodes {
 
     /** Every host got a report (whatever its severity). */
@@ -13,6 +16,8 @@ public final class ExitCodes {
     public static final int UNREACHABLE = 3;
     /** A configuration file (probe catalog, SSH config, thresholds) is unusable. */
     public static final int CONFIG = 4;
+    /** A host's report reached the severity given with {@code --fail-on} (scripts gate on it). */
+    public static final int SEVERITY = 5;
 
     private ExitCodes() {
     }

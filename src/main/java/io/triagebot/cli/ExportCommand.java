@@ -11,6 +11,8 @@ import io.triagebot.incident.IncidentId;
 import io.triagebot.incident.IncidentStore;
 import io.triagebot.incident.Postmortem;
 import io.triagebot.incident.TimelineEvent;
+import io.triagebot.ops.LogContext;
+import io.triagebot.ops.LogContext.Field;
 import io.triagebot.store.Database;
 import io.triagebot.store.DatabaseSettings;
 import io.triagebot.store.StoreException;
@@ -70,7 +72,8 @@ final class ExportCommand implements Callable<Integer> {
             err.println("triagebot: " + e.getMessage());
             return ExitCodes.CONFIG;
         }
-        try (Database database = Database.open(db)) {
+        try (LogContext.Scope scope = LogContext.with(Field.INCIDENT, id.get().toString()).open();
+                Database database = Database.open(db)) {
             IncidentStore store = new IncidentStore(database);
             Optional<Incident> found = store.find(id.get());
             if (found.isEmpty()) {

@@ -1,19 +1,22 @@
 package io.triagebot.cli;
 
+import io.triagebot.ops.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point: {@code java -jar triagebot.jar <command>}. */
 @Command(name = "triagebot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Severity-first Linux kernel performance triage over SSH.",
-        subcommands = {TriageCommand.class, ServeCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TriageCommand.class, ServeCommand.class, ExportCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every host got a report",
             "1:internal error",
             "2:usage error (bad option, bad host name)",
             "3:at least one host unreachable",
-            "4:configuration error (probe catalog, SSH config, thresholds)"})
+            "4:configuration error (probe catalog, SSH config, thresholds)",
+            "5:a host's severity reached triage --fail-on"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -26,6 +29,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code; tests call this instead of main. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // Every command answers --version with the build, not only the top one.
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("triagebot: internal error: " + e);
@@ -45,12 +50,13 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The version from the jar manifest, or "dev" when run from classes. */
+    /** The build's version and commit (see {@link BuildInfo}), and the Java running it, for bug reports. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"triagebot " + (v == null ? "dev" : v)};
+            return new String[] {"triagebot " + BuildInfo.current().describe(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.vendor") + "), "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
         }
     }
 }

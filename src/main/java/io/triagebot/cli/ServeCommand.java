@@ -3,6 +3,7 @@ package io.triagebot.cli;
 import io.triagebot.config.BotConfig;
 import io.triagebot.config.BotConfigLoader;
 import io.triagebot.config.ConfigException;
+import io.triagebot.ops.BuildInfo;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.RunLimits;
 import io.triagebot.runbook.RunbookCatalog;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeList = {"0:stopped cleanly", "1:internal error", "4:configuration error"})
 final class ServeCommand implements Callable<Integer> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -41,7 +46,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "configuration file (default: $TRIAGEBOT_CONFIG; see config/triagebot.example.yaml)")
     Path config;
 
-    @Option(names = "--ssh-config", paramLabel = "PATH", description = "OpenSSH client config for reaching hosts")
+    @Option(names = {"-F", "--ssh-config"}, paramLabel = "PATH",
+            description = "OpenSSH client config for reaching hosts (-F as in ssh)")
     Path sshConfig;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -50,6 +56,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // First, so that every log of a run, even one that fails to start, says which build wrote it.
+        LOG.info("triagebot {} starting", BuildInfo.current().describe());
         PrintWriter err = spec.commandLine().getErr();
         Path file = config != null ? config
                 : System.getenv("TRIAGEBOT_CONFIG") == null ? null : Path.of(System.getenv("TRIAGEBOT_CONFIG"));

@@ -12,27 +12,40 @@ import java.util.stream.Collectors;
 /**
  * The report as plain text for a terminal, severity first: line 1 is the severity word and the headline.
  * Text from the host (process names, log lines) is printed with control characters replaced, so a
- * hostile process name cannot rewrite the terminal.
+ * hostile process name cannot rewrite the terminal. Colour, when on, only ever wraps words of our own (the
+ * severities and headings), never host text.
  */
 final class TerminalRenderer {
 
+    private final Colour colour;
+
+    TerminalRenderer(Colour colour) {
+        this.colour = colour;
+    }
+
     String render(Report r) {
         StringBuilder s = new StringBuilder(4096);
-        s.append(r.severity()).append("  ").append(r.host()).append(": ").append(clean(r.headline())).append('\n');
+        s.append(colour.severity(r.severity())).append("  ").append(r.host()).append(": ")
+                .append(clean(r.headline())).append('\n');
         if (!r.immediateActions().isEmpty()) {
-            s.append("\nIMMEDIATE ACTIONS\n");
+            s.append('\n').append(colour.heading("IMMEDIATE ACTIONS")).append('\n');
             for (String a : r.immediateActions()) {
                 s.append("  ! ").append(clean(a)).append('\n');
             }
         }
-        s.append("\nVITALS").append(r.hostname() == null ? "" : "  (" + clean(r.hostname()) + ", kernel "
-                + clean(String.valueOf(r.kernel())) + ", window " + Format.decimal(r.windowSeconds()) + " s)").append('\n');
+        s.append('\n').append(colour.heading("VITALS"));
+        if (r.hostname() != null) {
+            s.append("  (").append(clean(r.hostname())).append(", kernel ").append(clean(String.valueOf(r.kernel())))
+                    .append(", window ").append(Format.decimal(r.windowSeconds())).append(" s)");
+        }
+        s.append('\n');
         vitals(s, r.vitals());
         if (!r.findings().isEmpty()) {
-            s.append("\nFINDINGS (by impact)\n");
+            s.append('\n').append(colour.heading("FINDINGS (by impact)")).append('\n');
             int i = 1;
             for (Finding f : r.findings()) {
-                s.append(String.format("%2d. [%s, %s] %s: %s%n", i++, f.severity(), f.status(), f.pattern(), clean(f.title())));
+                s.append(String.format("%2d. [%s, %s] %s: %s%n", i++, colour.severity(f.severity()), f.status(),
+                        f.pattern(), clean(f.title())));
                 s.append("    impact:   ").append(clean(f.impact())).append('\n');
                 for (String e : f.evidence()) {
                     s.append("    evidence: ").append(clean(e)).append('\n');
@@ -54,9 +67,10 @@ final class TerminalRenderer {
             }
         }
         if (!r.escalations().isEmpty()) {
-            s.append("\nKERNEL LOG ESCALATIONS\n");
+            s.append('\n').append(colour.heading("KERNEL LOG ESCALATIONS")).append('\n');
             for (Escalation e : r.escalations()) {
-                s.append("  ").append(e.recent() ? "[" + e.severity() + "] " : "[old] ").append(e.trigger())
+                s.append("  ").append(e.recent() ? "[" + colour.severity(e.severity()) + "] " : "[old] ")
+                        .append(e.trigger())
                         .append(" (").append(Format.duration(e.ageSeconds())).append(" ago")
                         .append(e.count() > 1 ? ", " + e.count() + " lines" : "").append("): ")
                         .append(clean(e.line())).append('\n');
@@ -66,7 +80,7 @@ final class TerminalRenderer {
             }
         }
         if (!r.unavailable().isEmpty() || !r.notes().isEmpty()) {
-            s.append("\nNOT MEASURED\n");
+            s.append('\n').append(colour.heading("NOT MEASURED")).append('\n');
             for (String n : r.notes()) {
                 s.append("  - ").append(clean(n)).append('\n');
             }

@@ -3,6 +3,7 @@ package io.triagebot.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.triagebot.analysis.ReportJson;
+import io.triagebot.analysis.Severity;
 import io.triagebot.probe.CollectorRunFile;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.HostName;
@@ -37,7 +38,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "1:internal error",
             "2:usage error (bad option, bad or unknown host name)",
             "3:at least one host unreachable (refused, timeout, auth, host key)",
-            "4:configuration error (probe catalog, SSH config, thresholds)"})
+            "4:configuration error (probe catalog, SSH config, thresholds)",
+            "5:a host's severity reached --fail-on"},
+        footer = "%nWhen several apply, the highest code wins.")
 final class TriageCommand implements Callable<Integer> {
 
     @Spec
@@ -58,9 +61,13 @@ final class TriageCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     double deadlineSeconds;
 
-    @Option(names = "--ssh-config", paramLabel = "PATH",
-            description = "OpenSSH client config file (default ~/.ssh/config)")
+    @Option(names = {"-F", "--ssh-config"}, paramLabel = "PATH",
+            description = "OpenSSH client config file (default ~/.ssh/config; -F as in ssh)")
     Path sshConfig;
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY",
+            description = "exit with 5 when a host's severity is this or worse: ${COMPLETION-CANDIDATES}")
+    Severity failOn;
 
     @Option(names = "--commands", paramLabel = "DIR",
             description = "probe catalog directory (default: the built-in copy of commands/)")
@@ -118,7 +125,7 @@ final class TriageCommand implements Callable<Integer> {
         int exit = ExitCodes.OK;
         ObjectMapper mapper = new ObjectMapper();
         ReportJson reportJson = new ReportJson(mapper);
-        TerminalRenderer terminal = new TerminalRenderer();
+        TerminalRenderer terminal = new TerminalRenderer(json ? Colour.NONE : Colour.forStdout());
         boolean first = true;
         for (TriageOutcome outcome : service.triageAll(targets, parallel)) {
             if (outcome instanceof TriageOutcome.Reported reported) {
@@ -128,6 +135,9 @@ final class TriageCommand implements Callable<Integer> {
                     out.print((first ? "" : "\n") + terminal.render(reported.report()));
                 }
                 first = false;
+                if (failOn != null && reported.report().severity().atLeast(failOn)) {
+                    exit = Math.max(exit, ExitCodes.SEVERITY);
+                }
                 if (saveRaw != null && !saveRun(reported, err)) {
                     exit = Math.max(exit, ExitCodes.CONFIG);
                 }

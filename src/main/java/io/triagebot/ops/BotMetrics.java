@@ -3,6 +3,7 @@ package io.triagebot.ops;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -66,7 +67,18 @@ public final class BotMetrics {
 
     /** @param outboxDepth read at every scrape for {@code triagebot_outbox_depth}; should answer quickly */
     public BotMetrics(Depth outboxDepth) {
+        this(outboxDepth, BuildInfo.current());
+    }
+
+    /** @param build what {@code triagebot_build_info} reports */
+    BotMetrics(Depth outboxDepth, BuildInfo build) {
         Objects.requireNonNull(outboxDepth, "outboxDepth");
+        Info.builder()
+                .name("triagebot_build_info")
+                .help("The running build: its version and git commit (unknown when built outside git); always 1")
+                .labelNames("version", "commit")
+                .register(registry)
+                .setLabelValues(build.version(), build.commitLabel());
         triages = Counter.builder()
                 .name("triagebot_triages_total")
                 .help("Triages finished, by outcome and the report's highest severity")

@@ -32,16 +32,21 @@
  *       store cannot say</td></tr>
  *   <tr><td>{@code triagebot_slack_requests_total}</td><td>counter</td><td>{@code kind} (slash_command,
  *       block_action)</td></tr>
+ *   <tr><td>{@code triagebot_build_info}</td><td>gauge, always 1</td><td>{@code version}, {@code commit}
+ *       (the git commit, {@code -dirty} when built from uncommitted changes, {@code unknown} when built
+ *       outside git; see {@link io.triagebot.ops.BuildInfo})</td></tr>
  * </table>
  * Any other label value is counted as {@code other}, so nothing a user types becomes a time series.
  *
  * <h2>Logs</h2>
  * Logs go to stderr (stdout carries reports). {@code TRIAGEBOT_LOG_FORMAT=json} writes one JSON object per
- * line ({@code timestamp} in epoch ms, {@code level}, {@code threadName}, {@code loggerName}, {@code mdc},
- * {@code message} as the template, {@code formattedMessage}, {@code throwable}); {@code text}, the default,
- * writes {@code 2025-01-31T12:00:00.000Z INFO  [thread] logger - message}. Case and blanks do not matter;
- * unset or empty is text, and any other value logs as text after one line on stderr saying so
- * ({@link io.triagebot.ops.LogFormat}). {@code TRIAGEBOT_LOG_LEVEL} sets the level of the bot's own loggers,
- * as before.
+ * line in the logstash layout ({@code @timestamp} ISO 8601 UTC, {@code level}, {@code logger_name},
+ * {@code thread_name}, {@code message} as rendered, {@code stack_trace}, and the {@link
+ * io.triagebot.ops.LogContext} fields {@code incident}, {@code host}, {@code action}, {@code slack_user}
+ * when set); {@code text}, the default, writes
+ * {@code 2025-01-31T12:00:00.000Z INFO  [thread] logger [incident=INC-42, host=db-3] - message}. Case and
+ * blanks do not matter; unset or empty is text, and any other value logs as text after one line on stderr
+ * saying so ({@link io.triagebot.ops.LogFormat}). {@code TRIAGEBOT_LOG_LEVEL} sets the level of the bot's
+ * own loggers; at {@code DEBUG} the SSH library's lines show as well ({@link io.triagebot.ops.JschLogLevel}).
  */
 package io.triagebot.ops;

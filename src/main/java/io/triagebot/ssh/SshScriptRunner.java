@@ -4,6 +4,7 @@ import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
+import com.jcraft.jsch.Slf4jLogger;
 import io.triagebot.probe.CollectorCommand;
 import io.triagebot.probe.RunLimits;
 import io.triagebot.probe.RunOutput;
@@ -27,8 +28,8 @@ import java.util.Objects;
  */
 public final class SshScriptRunner implements ScriptRunner {
 
-    /** A logger without state; JSch only calls it. */
-    private static final QuietJschLogger JSCH_LOGGER = new QuietJschLogger();
+    /** Stateless; JSch logs through SLF4J as com.jcraft.jsch.JSch, and logback.xml decides what shows. */
+    private static final Slf4jLogger JSCH_LOGGER = new Slf4jLogger();
     /** Once output has ended, the exit status and close follow within a round trip. */
     private static final long POLL_AFTER_EOF_MILLIS = 10;
     private static final long POLL_MILLIS = 200;

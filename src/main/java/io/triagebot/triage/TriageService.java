@@ -1,6 +1,9 @@
 package io.triagebot.triage;
 
 import io.triagebot.analysis.Analyzer;
+import io.triagebot.analysis.Report;
+import io.triagebot.ops.LogContext;
+import io.triagebot.ops.LogContext.Field;
 import io.triagebot.probe.Collector;
 import io.triagebot.probe.CollectorRun;
 import io.triagebot.probe.CollectorSettings;
@@ -18,6 +21,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The core use case: host name in, report out. Adapters (terminal, Slack) call this; it never throws
@@ -25,6 +30,8 @@ import java.util.concurrent.Future;
  * never sinks the others.
  */
 public final class TriageService implements Triage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TriageService.class);
 
     private final Collector collector;
     private final Analyzer analyzer;
@@ -41,15 +48,22 @@ public final class TriageService implements Triage {
         this.settings = settings;
     }
 
+    /**
+     * Every line logged during the triage, the SSH library's included, carries the host ({@link LogContext}).
+     * The outcome is logged at DEBUG only: the adapters report it (the terminal's one line per failure).
+     */
     @Override
     public TriageOutcome triage(HostName host) {
-        try {
+        try (LogContext.Scope scope = LogContext.with(Field.HOST, host.value()).open()) {
             ScriptRunner runner = runnerFor(host);
             CollectorRun run = collector.run(runner, settings);
             RawSnapshot raw = collector.assemble(host.value(), run, settings);
             Snapshot snapshot = SnapshotReader.read(raw);
-            return new TriageOutcome.Reported(host.value(), analyzer.analyze(snapshot), run, snapshot);
+            Report report = analyzer.analyze(snapshot);
+            LOG.debug("triage reported {}: {}", report.severity(), report.headline());
+            return new TriageOutcome.Reported(host.value(), report, run, snapshot);
         } catch (TargetException e) {
+            LOG.debug("triage failed ({}): {}", e.kind(), e.getMessage());
             return new TriageOutcome.Failed(host.value(), e.kind(), e.getMessage());
         }
     }
@@ -63,7 +77,8 @@ public final class TriageService implements Triage {
         try {
             List<Future<TriageOutcome>> futures = new ArrayList<>();
             for (HostName h : hosts) {
-                futures.add(pool.submit(() -> triage(h)));
+                // The caller's log fields (an incident, a user) go with each host's triage.
+                futures.add(pool.submit(LogContext.carry(() -> triage(h))));
             }
             List<TriageOutcome> out = new ArrayList<>();
             for (int i = 0; i < hosts.size(); i++) {

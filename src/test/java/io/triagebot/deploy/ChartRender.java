@@ -1,5 +1,7 @@
 package io.triagebot.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -42,6 +44,11 @@ final class ChartRender {
             }
         }
         return new ChartRender(docs);
+    }
+
+    /** The message rendering is refused with (the schema's or the chart's own); fails the test if it renders. */
+    static String errorOf(Path scratch, String valuesYaml) {
+        return assertThrows(IllegalStateException.class, () -> of(scratch, valuesYaml)).getMessage();
     }
 
     List<Map<String, Object>> all() {

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -73,16 +75,57 @@ class DockerfileTest {
     }
 
     @Test
-    void buildsTheShadedJarOnJdk17AndRunsItOnAJre17() throws IOException {
+    void buildsOnJdk17AndRunsOnASupportedJre17() throws IOException {
         List<List<Instruction>> stages = stages();
         assertEquals(2, stages.size());
         List<Instruction> build = stages.get(0);
-        assertTrue(build.get(0).args().matches("eclipse-temurin:17-jdk\\S* AS build"), build.get(0).args());
+        assertTrue(build.get(0).args().matches("eclipse-temurin:17-jdk-noble(@sha256:[0-9a-f]{64})? AS build"),
+                build.get(0).args());
         assertTrue(args(build, "RUN").stream().anyMatch(r -> r.contains("./mvnw -B -ntp -q package -DskipTests")));
-        assertTrue(runtime().get(0).args().matches("eclipse-temurin:17-jre(-[a-z]+)?"), runtime().get(0).args());
+        // Temurin 17 on Ubuntu 24.04 LTS; a digest Renovate pins may follow the tag.
+        assertTrue(runtime().get(0).args().matches("eclipse-temurin:17-jre-noble(@sha256:[0-9a-f]{64})?"),
+                runtime().get(0).args());
         // The jar the build stage copies out is the one the POM names.
         String pom = Files.readString(ROOT.resolve("pom.xml"));
         assertTrue(pom.contains("<finalName>triagebot</finalName>"));
+    }
+
+    @Test
+    void theLibrariesAreALayerOfTheirOwnBelowTheBotsJar() throws IOException {
+        List<String> copies = args(runtime(), "COPY");
+        int lib = copies.indexOf("--from=build /src/target/image/lib /app/lib");
+        int jar = copies.indexOf("--from=build /src/target/image/triagebot-image.jar /app/triagebot.jar");
+        assertTrue(lib >= 0 && jar >= 0, copies.toString());
+        assertTrue(lib < jar, "the libraries change less often than the bot: their layer comes first " + copies);
+        assertEquals(jar, copies.size() - 1, "the bot's jar is the last layer copied: " + copies);
+        assertFalse(copies.stream().anyMatch(c -> c.contains("target/triagebot.jar")),
+                "the shaded jar would put every library in the bot's layer again: " + copies);
+        // The image jar finds lib/ beside itself through its manifest's Class-Path (pom.xml).
+        String pom = Files.readString(ROOT.resolve("pom.xml"));
+        assertTrue(pom.contains("<classpathPrefix>lib/</classpathPrefix>"), "pom.xml's image jar names lib/");
+    }
+
+    @Test
+    void carriesTheOpenContainersLabels() throws IOException {
+        Map<String, String> labels = new HashMap<>();
+        Matcher pair = Pattern.compile("([a-z.]+)=\"([^\"]*)\"").matcher(String.join(" ", args(runtime(), "LABEL")));
+        while (pair.find()) {
+            labels.put(pair.group(1), pair.group(2));
+        }
+        for (String key : List.of("title", "description", "version", "revision", "created", "source", "base.name")) {
+            assertTrue(labels.containsKey("org.opencontainers.image." + key), key + " missing from " + labels);
+        }
+        assertEquals("${VERSION}", labels.get("org.opencontainers.image.version"));
+        assertEquals("${REVISION}", labels.get("org.opencontainers.image.revision"));
+        for (String arg : List.of("VERSION", "REVISION", "CREATED", "SOURCE")) {
+            assertTrue(args(runtime(), "ARG").stream().anyMatch(a -> a.startsWith(arg + "=")), arg);
+        }
+        // The jar inside says the same commit as the label: the build stage hands REVISION to Maven.
+        assertTrue(args(stages().get(0), "RUN").stream()
+                .anyMatch(r -> r.contains("-Dgit.commit.id.abbrev=\"${REVISION}\"")));
+        assertEquals(runtime().get(0).args().replaceAll("@sha256:.*", ""),
+                labels.get("org.opencontainers.image.base.name").replace("docker.io/library/", ""),
+                "base.name names the image the runtime stage is built FROM");
     }
 
     @Test
@@ -100,7 +143,8 @@ class DockerfileTest {
     @Test
     void copiesTheJarAndBothCatalogsIntoApp() throws IOException {
         List<String> copies = args(runtime(), "COPY");
-        assertTrue(copies.contains("--from=build /src/target/triagebot.jar /app/triagebot.jar"), copies.toString());
+        assertTrue(copies.contains("--from=build /src/target/image/triagebot-image.jar /app/triagebot.jar"),
+                copies.toString());
         assertTrue(copies.contains("commands /app/commands"), copies.toString());
         assertTrue(copies.contains("runbooks /app/runbooks"), copies.toString());
         assertEquals("/app", last(runtime(), "WORKDIR"));

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.DryRun;
@@ -42,7 +41,7 @@ class HelmChartTest {
     }
 
     private String renderError(String values) {
-        return assertThrows(IllegalStateException.class, () -> render(values)).getMessage();
+        return ChartRender.errorOf(dir, values);
     }
 
     @Test

@@ -168,9 +168,26 @@ class BotMetricsTest {
         String scrape = new BotMetrics(() -> 0).scrape();
         for (String name : new String[] {"triagebot_triages_total", "triagebot_triage_duration_seconds",
             "triagebot_ssh_failures_total", "triagebot_actions_total", "triagebot_outbox_depth",
-            "triagebot_slack_requests_total"}) {
+            "triagebot_slack_requests_total", "triagebot_build_info"}) {
             assertTrue(scrape.contains("# HELP " + name + " "), name + "\n" + scrape);
         }
+    }
+
+    @Test
+    void buildInfoNamesTheVersionAndCommitOnce() {
+        BotMetrics metrics = new BotMetrics(() -> 0, new BuildInfo("0.2.0", "061cd6d86c30", "2026-11-25T04:01:54Z", true));
+        String scrape = metrics.scrape();
+        assertTrue(scrape.contains("# TYPE triagebot_build_info gauge"), scrape);
+        assertEquals(1.0, sample(scrape, "triagebot_build_info{commit=\"061cd6d86c30-dirty\",version=\"0.2.0\"}"), scrape);
+        assertEquals(1, scrape.lines().filter(l -> l.startsWith("triagebot_build_info{")).count(), scrape);
+
+        String outsideGit = new BotMetrics(() -> 0, new BuildInfo("0.2.0", BuildInfo.UNKNOWN, BuildInfo.UNKNOWN, false))
+                .scrape();
+        assertEquals(1.0, sample(outsideGit, "triagebot_build_info{commit=\"unknown\",version=\"0.2.0\"}"), outsideGit);
+        // The public constructor reports the build the classes come from.
+        String current = new BotMetrics(() -> 0).scrape();
+        assertEquals(1.0, sample(current, "triagebot_build_info{commit=\"" + BuildInfo.current().commitLabel()
+                + "\",version=\"" + BuildInfo.current().version() + "\"}"), current);
     }
 
     /** The value of the one sample line starting with {@code series}. */

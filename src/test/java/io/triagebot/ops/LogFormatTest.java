@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real logback.xml, in a JVM of its own per format, with the test class path. */
 class LogFormatTest {
 
-    /** The text pattern: ISO UTC time, level, thread, logger, message. */
-    static final String TEXT_LINE = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO |WARN ) \\[main\\] \\S+ - .*";
+    /** The text pattern: ISO UTC time, level, thread, logger, the LogContext fields when set, message. */
+    static final String TEXT_LINE = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO |WARN ) \\[\\w+\\] \\S+( \\[[^]]+\\])? - .*";
 
     @TempDir
     Path dir;
@@ -83,20 +85,38 @@ class LogFormatTest {
         assertEquals(3, lines.size(), String.join("\n", run.err()));
         JsonNode info = lines.get(0);
         assertEquals("INFO", info.path("level").asText());
-        assertEquals("io.triagebot.slack.SlackBot", info.path("loggerName").asText());
-        assertEquals("triage of {} finished: {}", info.path("message").asText());
-        assertEquals("triage of db-3 finished: quote \" and\nnewline", info.path("formattedMessage").asText());
-        assertEquals("main", info.path("threadName").asText());
-        assertTrue(info.path("timestamp").isNumber());
+        assertEquals("io.triagebot.slack.SlackBot", info.path("logger_name").asText());
+        assertEquals("triage of db-3 finished: quote \" and\nnewline", info.path("message").asText(),
+                "the message is the rendered line, not the template");
+        assertEquals("main", info.path("thread_name").asText());
+        assertTrue(info.path("@timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"),
+                info.toString());
+        Instant at = Instant.parse(info.path("@timestamp").asText());
+        assertTrue(Duration.between(at, Instant.now()).abs().toMinutes() < 5, info.toString());
+        assertEquals("INC-42", info.path("incident").asText(), info.toString());
+        assertEquals("db-3", info.path("host").asText(), info.toString());
+        assertEquals("U0AAAA111?forged=line", info.path("slack_user").asText(), "control characters cannot split a line");
+        assertFalse(info.has("action"), "not set yet: " + info);
+        assertFalse(info.has("stack_trace"), info.toString());
 
         JsonNode warn = lines.get(1);
         assertEquals("WARN", warn.path("level").asText());
-        assertEquals("delivery failed", warn.path("formattedMessage").asText());
-        assertEquals("java.lang.IllegalStateException", warn.path("throwable").path("className").asText());
-        assertEquals("slack said 503", warn.path("throwable").path("message").asText());
+        assertEquals("delivery failed", warn.path("message").asText());
+        assertTrue(warn.path("stack_trace").asText().startsWith("java.lang.IllegalStateException: slack said 503"),
+                warn.toString());
+        assertTrue(warn.path("stack_trace").asText().contains("at io.triagebot.ops.LogLines"), warn.toString());
+        // Logged on the pool's thread: the fields came along with the task.
+        assertEquals("worker", warn.path("thread_name").asText());
+        assertEquals("INC-42", warn.path("incident").asText(), warn.toString());
+        assertEquals("db-3", warn.path("host").asText(), warn.toString());
+        assertEquals("17 vm-swappiness", warn.path("action").asText(), warn.toString());
 
-        assertEquals("org.eclipse.jetty.server.Server", lines.get(2).path("loggerName").asText());
-        assertEquals("WARN", lines.get(2).path("level").asText());
+        JsonNode third = lines.get(2);
+        assertEquals("org.eclipse.jetty.server.Server", third.path("logger_name").asText());
+        assertEquals("WARN", third.path("level").asText());
+        for (String field : List.of("incident", "host", "action", "slack_user")) {
+            assertFalse(third.has(field), "scopes closed, fields gone: " + third);
+        }
     }
 
     static void assertText(Run run) {
@@ -105,11 +125,17 @@ class LogFormatTest {
         List<String> err = run.err();
         String all = String.join("\n", err);
         assertTrue(err.get(0).matches(TEXT_LINE), all);
-        assertTrue(err.get(0).endsWith("io.triagebot.slack.SlackBot - triage of db-3 finished: quote \" and"), all);
+        assertTrue(err.get(0).contains(" [main] io.triagebot.slack.SlackBot ["), all);
+        for (String field : List.of("incident=INC-42", "host=db-3", "slack_user=U0AAAA111?forged=line")) {
+            assertTrue(err.get(0).contains(field), field + " in " + all);
+        }
+        assertTrue(err.get(0).endsWith("] - triage of db-3 finished: quote \" and"), all);
         assertEquals("newline", err.get(1), all);
         assertTrue(err.get(2).matches(TEXT_LINE) && err.get(2).endsWith(" - delivery failed"), all);
+        assertTrue(err.get(2).contains(" [worker] ") && err.get(2).contains("action=17 vm-swappiness"), all);
         assertEquals("java.lang.IllegalStateException: slack said 503", err.get(3), all);
-        assertTrue(all.contains("WARN  [main] org.eclipse.jetty.server.Server - third-party warning"), all);
+        assertTrue(all.contains("WARN  [main] org.eclipse.jetty.server.Server - third-party warning"),
+                "no field brackets once the scopes are closed: " + all);
         assertFalse(all.contains("not shown") || all.contains("stays below"), all);
         assertFalse(all.startsWith("{"), all);
     }

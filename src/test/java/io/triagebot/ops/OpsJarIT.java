@@ -58,8 +58,8 @@ class OpsJarIT {
         boolean done = false;
         for (String line : stderr) {
             JsonNode event = json.readTree(line);
-            assertTrue(event.hasNonNull("level") && event.hasNonNull("loggerName") && event.has("message"), line);
-            done |= "smoke done".equals(event.path("formattedMessage").asText());
+            assertTrue(event.hasNonNull("level") && event.hasNonNull("logger_name") && event.has("message"), line);
+            done |= "smoke done".equals(event.path("message").asText());
         }
         assertTrue(done, String.join("\n", stderr));
     }
