@@ -7,6 +7,7 @@ import static io.triagebot.testsupport.LiveTests.isRoot;
 import static io.triagebot.testsupport.LiveTests.requireOrSkip;
 
 import io.triagebot.probe.LocalScriptRunner;
+import io.triagebot.testsupport.LiveTests;
 import io.triagebot.probe.RunLimits;
 import io.triagebot.probe.RunOutput;
 import java.io.IOException;
@@ -46,7 +47,7 @@ class RunbookLiveIT {
     void vmSwappiness() throws Exception {
         Path file = Path.of("/proc/sys/vm/swappiness");
         requireOrSkip(Files.isWritable(file), file + " is not writable here (read-only /proc/sys?)");
-        String current = Files.readString(file).strip();
+        String current = LiveTests.readKernelFile(file);
         cycle("vm-swappiness", Map.of("value", current.equals("10") ? "20" : "10"), file, current);
     }
 
@@ -54,7 +55,7 @@ class RunbookLiveIT {
     void thpDefrag() throws Exception {
         Path file = Path.of("/sys/kernel/mm/transparent_hugepage/defrag");
         requireOrSkip(Files.isWritable(file), file + " is not writable here (kernel without THP?)");
-        String shown = Files.readString(file).strip();
+        String shown = LiveTests.readKernelFile(file);
         String current = shown.substring(shown.indexOf('[') + 1, shown.indexOf(']'));
         cycle("thp-defrag", Map.of("mode", current.equals("defer+madvise") ? "defer" : "defer+madvise"), file, current);
     }
@@ -65,7 +66,7 @@ class RunbookLiveIT {
                 .findFirst().orElse(null);
         requireOrSkip(device != null, "no block device among " + DEVICES + " with a writable read_ahead_kb");
         Path file = Path.of("/sys/block", device, "queue/read_ahead_kb");
-        String current = Files.readString(file).strip();
+        String current = LiveTests.readKernelFile(file);
         cycle("read-ahead", Map.of("device", device, "kb", current.equals("128") ? "256" : "128"), file, current);
     }
 
@@ -101,13 +102,13 @@ class RunbookLiveIT {
                     System.err.println(id + ": rollback failed (" + undo.stderr().strip() + "); writing " + file + " directly");
                 }
             }
-            String now = Files.readString(file).strip();
+            String now = LiveTests.readKernelFile(file);
             boolean same = file.toString().contains("transparent_hugepage") ? now.contains("[" + original + "]") : now.equals(original);
             if (!same) {
                 Files.writeString(file, original + "\n");
             }
         }
-        String finalValue = Files.readString(file).strip();
+        String finalValue = LiveTests.readKernelFile(file);
         assertTrue(file.toString().contains("transparent_hugepage") ? finalValue.contains("[" + original + "]")
                 : finalValue.equals(original), file + " is " + finalValue + ", was " + original);
     }

@@ -1,6 +1,8 @@
 package io.triagebot.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
@@ -35,5 +37,15 @@ public final class LiveTests {
             Assertions.fail(why + " (CI=true: this live test must run)");
         }
         Assumptions.assumeTrue(false, why);
+    }
+
+    /**
+     * A kernel file's text, stripped. Read from offset 0 in one go: sysctl files answer EOF at a
+     * non-zero offset, and {@code Files.readString} reads them a byte at a time ("10" reads as "1").
+     */
+    public static String readKernelFile(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
     }
 }
