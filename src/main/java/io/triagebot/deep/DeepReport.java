@@ -59,11 +59,13 @@ public record DeepReport(String text, List<DeepFile> files, boolean sawNothing) 
         } else {
             BpftraceStacksParser.Result r = BpftraceStacksParser.parse(out, probe.map());
             stacks = r.stacks();
-            headline = String.format(Locale.ROOT, "%s: %d s, %,d %s in %,d distinct stacks.", title, seconds,
-                    stacks.total(), probe.weight(), stacks.stacks().size());
+            headline = String.format(Locale.ROOT, "%s: %d s, %,d %s%s in %,d distinct stacks.", title, seconds,
+                    stacks.total(), probe.weight(), probe.weight().startsWith("microseconds")
+                            ? String.format(Locale.ROOT, " (%.1f s summed over threads)", stacks.total() / 1e6) : "",
+                    stacks.stacks().size());
         }
         if (stacks.isEmpty()) {
-            return new DeepReport(title + ": no " + probe.weight() + " in " + seconds + " s.", List.of(), true);
+            return new DeepReport(title + ": no " + probe.weight() + " in " + seconds + " s.\n", List.of(), true);
         }
         FlameGraph graph = FlameGraph.of(stacks);
         String subtitle = String.format(Locale.ROOT, "%d s from %s, %,d %s", seconds, WHEN.format(at), stacks.total(),
@@ -80,7 +82,7 @@ public record DeepReport(String text, List<DeepFile> files, boolean sawNothing) 
             String title) {
         Histogram h = BpftraceHistogramParser.parse(out, probe.map(), probe.unit());
         if (h.isEmpty()) {
-            return new DeepReport(title + ": no " + probe.weight() + " in " + seconds + " s.", List.of(), true);
+            return new DeepReport(title + ": no " + probe.weight() + " in " + seconds + " s.\n", List.of(), true);
         }
         String subtitle = String.format(Locale.ROOT, "%d s from %s, %,d %s%s", seconds, WHEN.format(at), h.total(),
                 probe.weight(), probe.unit() == null ? "" : ", " + probe.unit());
@@ -92,7 +94,7 @@ public record DeepReport(String text, List<DeepFile> files, boolean sawNothing) 
     private static DeepReport counts(DeepProbe probe, int seconds, String out, Instant at, String stem, String title) {
         CountTable t = BpftraceCountParser.parse(out, probe.map(), probe.keys());
         if (t.isEmpty()) {
-            return new DeepReport(title + ": no " + probe.weight() + " in " + seconds + " s.", List.of(), true);
+            return new DeepReport(title + ": no " + probe.weight() + " in " + seconds + " s.\n", List.of(), true);
         }
         String subtitle = String.format(Locale.ROOT, "%d s from %s, %,d %s", seconds, WHEN.format(at), t.total(),
                 probe.weight());
