@@ -51,7 +51,7 @@ class DeepScriptTest {
         assertTrue(s.contains("[ -d \"$TR/events/sched/sched_switch\" ] || tb_u tracepoint 'sched:sched_switch'"), s);
         assertTrue(s.contains("trap 'tb_end; exit 143' HUP INT TERM PIPE"), s);
         assertFalse(s.contains("mount -t") || s.contains("mount "), "a probe never mounts anything");
-        assertTrue(s.contains("HOME=\"$D\" timeout -k 2 13 'bpftrace' '-e' "), s);
+        assertTrue(s.contains("HOME=\"$D\" timeout -k 2 20 'bpftrace' '-e' "), s);
     }
 
     @Test
