@@ -582,7 +582,7 @@ class DeepDiveLiveIT {
                         StandardCharsets.ISO_8859_1);
                 String cmd = Files.readString(Path.of("/proc", Long.toString(h.pid()), "cmdline"),
                         StandardCharsets.ISO_8859_1).replace('\0', ' ');
-                if (env.contains("HOME=" + TMP + "/" + DeepScript.TMP_PREFIX) || cmd.contains("perf record -N")
+                if (env.contains("HOME=" + TMP + "/" + DeepScript.TMP_PREFIX) || cmd.contains("perf record -N -B")
                         || (cmd.startsWith("bpftrace -e") && cmd.contains("interval:s:$1"))) {
                     found.add(h.pid() + " " + cmd.strip());
                 }

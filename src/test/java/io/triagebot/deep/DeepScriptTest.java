@@ -38,7 +38,7 @@ class DeepScriptTest {
         String b = DeepScript.generate(cpu, 8, "@@TBnonce");
         assertEquals(a.replace("'7'", "'8'").replace("timeout -k 2 15 ", "timeout -k 2 16 ")
                 .replace("tb_wd 19 ", "tb_wd 20 "), b);
-        assertTrue(a.contains("perf record -N -F \"$1\" -a -g -o - -- sleep \"$2\" | perf script -i - -F"), a);
+        assertTrue(a.contains("perf record -N -B -F \"$1\" -a -g -o - -- sleep \"$2\" | perf script -i - --no-inline -F"), a);
         assertThrows(IllegalArgumentException.class, () -> DeepScript.generate(cpu, 31, "@@TBnonce"));
         assertThrows(IllegalArgumentException.class, () -> DeepScript.generate(cpu, 0, "@@TBnonce"));
     }
