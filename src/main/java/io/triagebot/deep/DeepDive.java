@@ -187,8 +187,8 @@ public final class DeepDive {
         private List<String> notes() {
             List<String> notes = new ArrayList<>();
             if (raw.outputCapped()) {
-                notes.add("Output passed the " + raw.stdout().length / (1024 * 1024) + " MiB cap: the run was stopped"
-                        + " and these results cover its first part only.");
+                notes.add("Output passed the cap (" + raw.stdout().length / 1024 + " KiB): the run was stopped and these"
+                        + " results cover its first part only.");
             }
             if (raw.deadlineReached() || output.watchdogFired()) {
                 notes.add("The run hit its deadline and was stopped: results are partial.");

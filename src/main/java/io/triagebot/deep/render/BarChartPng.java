@@ -26,12 +26,7 @@ public final class BarChartPng {
         List<Bar> rows = bars.size() > MAX_ROWS ? bars.subList(0, MAX_ROWS) : bars;
         long max = rows.stream().mapToLong(Bar::value).max().orElse(1);
         int height = TOP + Math.max(1, rows.size()) * ROW + 16;
-        return Png.draw(WIDTH, height, g -> {
-            g.setColor(Color.BLACK);
-            g.setFont(Png.TITLE_FONT);
-            Png.centred(g, title, WIDTH / 2, 22);
-            g.setFont(Png.FONT);
-            Png.centred(g, subtitle, WIDTH / 2, 40);
+        return Png.draw(WIDTH, height, title, subtitle, g -> {
             int barSpace = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20;
             for (int i = 0; i < rows.size(); i++) {
                 Bar b = rows.get(i);

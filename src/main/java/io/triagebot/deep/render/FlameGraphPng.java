@@ -13,12 +13,7 @@ public final class FlameGraphPng {
         int height = FlameGraphSvg.height(graph);
         int frame = FlameGraphSvg.FRAME_HEIGHT;
         double scale = (width - 2.0 * FlameGraphSvg.SIDE) / Math.max(1, graph.total());
-        return Png.draw(width, height, g -> {
-            g.setColor(Color.BLACK);
-            g.setFont(Png.TITLE_FONT);
-            Png.centred(g, title, width / 2, 22);
-            g.setFont(Png.FONT);
-            Png.centred(g, subtitle, width / 2, 40);
+        return Png.draw(width, height, title, subtitle, g -> {
             for (FlameGraph.Box b : graph.boxes()) {
                 double x = FlameGraphSvg.SIDE + b.start() * scale;
                 double w = b.weight() * scale;

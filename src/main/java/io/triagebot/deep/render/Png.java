@@ -31,8 +31,11 @@ final class Png {
     private Png() {
     }
 
-    /** Paints a {@code width} x {@code height} image and returns it encoded as PNG. */
-    static byte[] draw(int width, int height, Consumer<Graphics2D> painter) {
+    /**
+     * Paints a {@code width} x {@code height} image under a centred title and subtitle and returns it
+     * encoded as PNG; {@code painter} draws the rest in the small font.
+     */
+    static byte[] draw(int width, int height, String title, String subtitle, Consumer<Graphics2D> painter) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -40,6 +43,11 @@ final class Png {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setColor(new Color(0xf8, 0xf8, 0xf8));
             g.fillRect(0, 0, width, height);
+            g.setColor(Color.BLACK);
+            g.setFont(TITLE_FONT);
+            centred(g, title, width / 2, 22);
+            g.setFont(FONT);
+            centred(g, subtitle, width / 2, 40);
             painter.accept(g);
         } finally {
             g.dispose();
