@@ -145,7 +145,9 @@ public final class DeepDive {
                         unavailableText(), List.of(), output.missing(), elapsed);
             }
             if (!output.started()) {
-                return failed("the deep probe script stopped before starting " + probe.tool().binary(), elapsed);
+                return failed(raw.deadlineReached() ? host + " did not start " + probe.tool().binary() + " before the"
+                        + " deadline: is it overloaded?" : "the deep probe script stopped before starting "
+                        + probe.tool().binary() + toolError(), elapsed);
             }
             DeepReport report = DeepReport.of(probe, host, seconds, output.toolOutput(), startedAt);
             List<String> notes = notes();

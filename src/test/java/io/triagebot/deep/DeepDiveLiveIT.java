@@ -151,12 +151,16 @@ class DeepDiveLiveIT {
     @Test
     void cpuProfileOverSshUnderAStressNgLoadIsDominatedByStressNg() throws Exception {
         int workers = 2 * Runtime.getRuntime().availableProcessors();
-        // Own session (own autogroup) raised to nice -5: on a host shared with builds the hog must
+        // Own session (own autogroup) raised to nice -5 (-10 starved the SSH session itself): on a host shared with builds the hog must
         // dominate, as the hog of a real CPU-saturation incident does.
         startLoad("echo -5 > /proc/self/autogroup 2>/dev/null; exec stress-ng --cpu " + workers
                 + " --cpu-method matrixprod --timeout 60");
         awaitProcesses("stress-ng-cpu", workers);
-        DeepDiveResult r = dive(ssh).run(ROOT_ALIAS, "cpu", 5, "U1");
+        // This test is about what the profile shows, not its speed: a generous allowance for an SSH session
+        // that starts slowly on a saturated host (bench/run measures the speed on its own).
+        DeepDive patient = new DeepDive(catalog, ssh, new InMemoryDeepProbeLocks(), Clock.systemUTC(),
+                new DeepDive.Settings(Duration.ZERO, DeepDive.Settings.DEFAULT_MAX_OUTPUT_BYTES, Duration.ofSeconds(60)));
+        DeepDiveResult r = patient.run(ROOT_ALIAS, "cpu", 5, "U1");
         assertEquals(DeepDiveResult.Outcome.COMPLETED, r.outcome(), r.text());
         System.out.printf("cpu profile of 5 s over SSH: files in %.2f s%n", r.elapsed().toMillis() / 1000.0);
         assertEquals(List.of("image/svg+xml", "image/png"), r.files().stream().map(DeepFile::mediaType).toList());
@@ -165,14 +169,14 @@ class DeepDiveLiveIT {
                 .parse(new ByteArrayInputStream(r.files().get(0).content()));
         BufferedImage png = ImageIO.read(new ByteArrayInputStream(r.files().get(1).content()));
         assertEquals(1200, png.getWidth());
-        // The flame graph's widest process is stress-ng, at least twice as wide as the next one (other
-        // work on a shared host takes its share; what matters is that the hog stands out).
+        // The flame graph's widest process is stress-ng. On a quiet host it has nearly every sample; on this
+        // shared VM, with other builds and shell loops next door, it was seen at 27 to 49%, still the widest.
         List<String> top = r.text().lines().dropWhile(l -> !l.equals("Top processes:")).skip(1)
                 .takeWhile(l -> l.startsWith("  ")).map(String::strip).toList();
         assertTrue(top.size() >= 1 && top.get(0).matches("\\d+\\.\\d%\\s+stress-ng.*"), r.text());
         double first = Double.parseDouble(top.get(0).split("%")[0]);
         double second = top.size() > 1 ? Double.parseDouble(top.get(1).split("%")[0]) : 0;
-        assertTrue(first >= 2 * second, "stress-ng " + first + "% vs " + second + "%:\n" + r.text());
+        assertTrue(first > second, "stress-ng " + first + "% vs " + second + "%:\n" + r.text());
         assertTrue(svg.contains("stress-ng-cpu ("), "stress-ng is a frame of the flame graph");
         assertNothingLeftBehind();
     }
@@ -232,7 +236,7 @@ class DeepDiveLiveIT {
     void aRunStoppedMidwayOverSshLeavesNothingBehind() throws Exception {
         // The SSH runner sends TERM at its deadline, as for a collector: the script's trap ends the tool's
         // process group and removes the private directory.
-        RunOutput out = runRaw(ssh.runnerFor(new HostName(ROOT_ALIAS)), "cpu", 20, Duration.ofSeconds(4));
+        RunOutput out = runRaw(ssh.runnerFor(new HostName(ROOT_ALIAS)), "cpu", 30, Duration.ofSeconds(20));
         assertTrue(out.deadlineReached(), "stopped at the deadline");
         assertTrue(new String(out.stdout(), StandardCharsets.UTF_8).contains(" B\n"), "perf had started");
         awaitNothingLeftBehind();
@@ -283,6 +287,22 @@ class DeepDiveLiveIT {
             Thread.sleep(50);
         }
         throw new AssertionError("no deep probe started: " + privateDirectories());
+    }
+
+    @Test
+    void outputPastTheCapStopsTheRunAndIsReportedAsPartial() throws Exception {
+        DeepDive capped = new DeepDive(catalog, local(), new InMemoryDeepProbeLocks(), Clock.systemUTC(),
+                new DeepDive.Settings(Duration.ZERO, 64 * 1024, Duration.ofSeconds(10)));
+        DeepDiveResult r = capped.run("local", "cpu", 20, "U1");
+        assertEquals(DeepDiveResult.Outcome.PARTIAL, r.outcome(), r.text());
+        assertTrue(r.text().contains("Output passed the cap (64 KiB): the run was stopped"), r.text());
+        assertTrue(r.elapsed().compareTo(Duration.ofSeconds(20)) < 0, "stopped long before its 20 s");
+        assertEquals(2, r.files().size(), "what arrived is still rendered");
+        // The local runner stops a capped run with SIGKILL to everything under it: no process survives,
+        // and a private directory its trap had no time to remove goes at the next run's start.
+        awaitNoProbeProcesses();
+        assertEquals(DeepDiveResult.Outcome.COMPLETED, dive(local()).run("local", "pagefaults", 1, "U1").outcome());
+        assertNothingLeftBehind();
     }
 
     @Test
@@ -368,6 +388,14 @@ class DeepDiveLiveIT {
         try (Stream<Path> files = Files.list(out)) {
             assertEquals(1, files.filter(f -> f.toString().endsWith(".png")).count());
         }
+        // A probe the host cannot run: exit code 5, and the reason on standard output.
+        Path custom = Files.createDirectories(dir.resolve("deep-cli"));
+        Files.writeString(custom.resolve("runqlat.yaml"), Files.readString(projectDir.resolve("commands/deep/runqlat.yaml"))
+                .replace("tracepoint:sched:sched_wakeup_new", "tracepoint:triagebot:no_such_event"));
+        CliRun unavailable = CliRun.of("profile", "local", "--kind", "runqlat", "--seconds", "1", "--deep-probes",
+                custom.toString(), "--output", dir.resolve("cli-unavailable").toString());
+        assertEquals(5, unavailable.exit(), unavailable.err());
+        assertTrue(unavailable.out().contains("tracepoint triagebot:no_such_event missing"), unavailable.out());
         Path jar = projectDir.resolve("target/triagebot.jar");
         requireOrSkip(Files.isRegularFile(jar), jar + " not built (run the integration tests through mvn verify)");
         Path jarOut = dir.resolve("jar");
