@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar triagebot.jar <command>}. */
 @Command(name = "triagebot", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Severity-first Linux kernel performance triage over SSH.",
-        subcommands = {TriageCommand.class, ServeCommand.class, ExportCommand.class, CompletionCommand.class,
+        subcommands = {TriageCommand.class, ServeCommand.class, ExportCommand.class, ProfileCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -15,6 +15,20 @@ public final class LocalScriptRunner implements ScriptRunner {
 
     private static final int STDERR_CAP = 8 * 1024;
 
+    private final List<String> launcher;
+
+    public LocalScriptRunner() {
+        this(List.of());
+    }
+
+    /**
+     * @param launcher a command the shell is started through, e.g. {@code unshare -m ...} to run the
+     *     script in a mount namespace of its own (tests use it to hide a binary or tracefs for real)
+     */
+    public LocalScriptRunner(List<String> launcher) {
+        this.launcher = List.copyOf(launcher);
+    }
+
     @Override
     public RunOutput run(String script, RunLimits limits) throws TargetException {
         long deadline = System.nanoTime() + limits.deadline().toNanos();
@@ -58,13 +72,16 @@ public final class LocalScriptRunner implements ScriptRunner {
      * Under setsid the script leads its own process group, so its watchdog can kill everything it
      * started (kill -9 -$$), including a read blocked forever that would otherwise be orphaned.
      */
-    private static List<String> command() {
+    private List<String> command() {
+        List<String> shell = new java.util.ArrayList<>(launcher);
+        shell.addAll(List.of("/bin/sh", "-c", CollectorCommand.WRAPPER));
         for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
             if (Files.isExecutable(Path.of(dir, "setsid"))) {
-                return List.of(dir + "/setsid", "/bin/sh", "-c", CollectorCommand.WRAPPER);
+                shell.add(0, dir + "/setsid");
+                return shell;
             }
         }
-        return List.of("/bin/sh", "-c", CollectorCommand.WRAPPER);
+        return shell;
     }
 
     private static Thread daemon(Runnable r, String name) {
