@@ -548,7 +548,9 @@ visible_cpu-quota() {
     ((r >= 3))
 }
 
-# tcp-retrans: iperf3 over loopback with nftables dropping ~5% of the test's packets at random.
+# tcp-retrans: iperf3 over loopback with nftables dropping ~5% of the test's packets at random. Four
+# parallel streams: one stream alone can sit in retransmission-timeout backoff for a whole sampling
+# window and send too few segments for a ratio to mean anything.
 start_tcp-retrans() {
     need_cmd nft iperf3
     local port=$RETRANS_PORT
@@ -568,8 +570,8 @@ EOF
     local i
     for i in $(seq 1 50); do port_free "$port" || break; sleep 0.1; done
     port_free "$port" && die "tcp-retrans: iperf3 server did not listen on 127.0.0.1:$port"
-    spawn tcp-retrans client "" iperf3 -c 127.0.0.1 -p "$port" -t "$MAX_SECONDS" -b 2G
-    record_how tcp-retrans "nft table inet $NFT_TABLE: iifname lo tcp dport/sport $port numgen random mod 100 < 5 drop; iperf3 -s -1 -B 127.0.0.1 -p $port; iperf3 -c 127.0.0.1 -p $port -t $MAX_SECONDS -b 2G"
+    spawn tcp-retrans client "" iperf3 -c 127.0.0.1 -p "$port" -t "$MAX_SECONDS" -b 500M -P 4
+    record_how tcp-retrans "nft table inet $NFT_TABLE: iifname lo tcp dport/sport $port numgen random mod 100 < 5 drop; iperf3 -s -1 -B 127.0.0.1 -p $port; iperf3 -c 127.0.0.1 -p $port -t $MAX_SECONDS -b 500M -P 4"
 }
 visible_tcp-retrans() {
     local r1 o1 r2 o2
