@@ -53,6 +53,9 @@ opening one H2 file, or pods each with a private H2 that Slack's requests would 
 {{- if and (gt (int .Values.replicaCount) 1) (not (include "triagebot.postgres" .)) }}
 {{- fail (printf "replicaCount=%d needs PostgreSQL: set database.url (jdbc:postgresql://...); the embedded H2 database belongs to one pod" (int .Values.replicaCount)) }}
 {{- end }}
+{{- if eq (int .Values.ops.port) (int .Values.slack.httpPort) }}
+{{- fail (printf "ops.port=%d equals slack.httpPort: health and metrics need a port of their own" (int .Values.ops.port)) }}
+{{- end }}
 {{- end }}
 
 {{/* The image reference: repository:tag, with @digest when one is given (pinned; the tag is then only a label). */}}

@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Run the Slack bot: /triage HOST answered in a thread, severity first.",
             "Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP on TRIAGEBOT_HTTP_PORT (default 3000) at "
                     + "/slack/events, verified with SLACK_SIGNING_SECRET. SLACK_BOT_TOKEN is always required; "
-                    + "SLACK_API_URL overrides the Web API base."},
+                    + "SLACK_API_URL overrides the Web API base. /healthz, /readyz and /metrics on TRIAGEBOT_OPS_PORT "
+                    + "(default 9090)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:internal error", "4:configuration error"})
 final class ServeCommand implements Callable<Integer> {

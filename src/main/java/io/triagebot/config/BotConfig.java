@@ -12,7 +12,8 @@ import java.util.Set;
  * @param slackAppToken xapp- token; when present the bot uses Socket Mode and needs no public URL
  * @param slackSigningSecret verifies every HTTP request; required in HTTP mode
  * @param slackApiUrl the Web API base, https://slack.com/api/ unless pointed at a fake or a proxy
- * @param httpPort HTTP mode's port (also serves health and metrics)
+ * @param httpPort HTTP mode's port for Slack's requests (nothing else is served there)
+ * @param opsPort health, readiness and metrics, in both modes: a port Slack's public URL never reaches
  * @param allowedChannels channel ids where /triage works; empty means any channel the bot is in
  * @param allowedUsers user ids who may triage; empty means anyone
  * @param sshConfig OpenSSH client config for reaching hosts; null means ~/.ssh/config
@@ -29,6 +30,7 @@ public record BotConfig(
         String slackSigningSecret,
         String slackApiUrl,
         int httpPort,
+        int opsPort,
         Set<String> allowedChannels,
         Set<String> allowedUsers,
         Duration window,
@@ -73,6 +75,7 @@ public record BotConfig(
     /** Shown at start-up and in logs: never the secrets themselves. */
     public String describe() {
         return (socketMode() ? "Socket Mode" : "HTTP mode on port " + httpPort + " at /slack/events")
+                + ", health and metrics on port " + opsPort
                 + ", Slack API " + slackApiUrl + ", data " + dataDir + ", database " + database.describe()
                 + (allowedChannels.isEmpty() ? ", any channel" : ", channels " + allowedChannels)
                 + (allowedUsers.isEmpty() ? ", any user" : ", users " + allowedUsers)

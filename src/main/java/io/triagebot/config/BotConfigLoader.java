@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
 public final class BotConfigLoader {
 
     static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "approval", "triage", "ssh", "database", "commands",
-            "runbooks", "thresholds", "dataDir");
+            "runbooks", "thresholds", "dataDir", "ops");
+    static final Set<String> OPS_KEYS = YamlMap.keySet("port");
+    /** Prometheus' conventional exporter port: scrapers and probes expect something there, not Slack. */
+    static final int DEFAULT_OPS_PORT = 9090;
     static final Set<String> DATABASE_KEYS = YamlMap.keySet("url", "user");
     static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers");
     static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");
@@ -72,7 +75,16 @@ public final class BotConfigLoader {
             }
             int port = slack == null ? 3000 : slack.integer("httpPort", 0, 65535, 3000);
             if (env.containsKey("TRIAGEBOT_HTTP_PORT")) {
-                port = parsePort(env.get("TRIAGEBOT_HTTP_PORT"));
+                port = parsePort("TRIAGEBOT_HTTP_PORT", env.get("TRIAGEBOT_HTTP_PORT"));
+            }
+            YamlMap ops = section(doc, "ops", OPS_KEYS);
+            int opsPort = ops == null ? DEFAULT_OPS_PORT : ops.integer("port", 0, 65535, DEFAULT_OPS_PORT);
+            if (env.containsKey("TRIAGEBOT_OPS_PORT")) {
+                opsPort = parsePort("TRIAGEBOT_OPS_PORT", env.get("TRIAGEBOT_OPS_PORT"));
+            }
+            if (appToken == null && opsPort != 0 && opsPort == port) {
+                throw new ConfigException("the ops port (ops.port, TRIAGEBOT_OPS_PORT) must differ from Slack's HTTP port "
+                        + port + ": health and metrics never share the public request URL's port");
             }
             Set<String> channels = ids(slack, "allowedChannels");
             Set<String> users = ids(slack, "allowedUsers");
@@ -108,7 +120,7 @@ public final class BotConfigLoader {
                 db = new DatabaseSettings(dbUrl, dbUser, env.getOrDefault("TRIAGEBOT_DB_PASSWORD", ""));
             }
             Path runbooks = doc == null ? null : doc.optionalString("runbooks").map(Path::of).orElse(null);
-            return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, channels, users,
+            return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, opsPort, channels, users,
                     Duration.ofMillis(Math.round(window * 1000)), Duration.ofMillis(Math.round(deadline * 1000)),
                     concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir, db, runbooks,
                     approval(section(doc, "approval", APPROVAL_KEYS), env));
@@ -202,7 +214,7 @@ public final class BotConfigLoader {
         }
     }
 
-    private static int parsePort(String s) throws ConfigException {
+    private static int parsePort(String name, String s) throws ConfigException {
         try {
             int p = Integer.parseInt(s.strip());
             if (p < 0 || p > 65535) {
@@ -210,7 +222,7 @@ public final class BotConfigLoader {
             }
             return p;
         } catch (NumberFormatException e) {
-            throw new ConfigException("TRIAGEBOT_HTTP_PORT must be a port number, got '" + s + "'");
+            throw new ConfigException(name + " must be a port number, got '" + s + "'");
         }
     }
 

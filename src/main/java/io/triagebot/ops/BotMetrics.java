@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,8 +44,24 @@ public final class BotMetrics {
     /** {@code triagebot_actions_total} outcomes along an action's life. */
     public static final Set<String> ACTION_OUTCOMES = Set.of("proposed", "approved", "refused", "rejected",
             "expired", "executed", "failed", "verified", "not_improved", "rolled_back");
+    /** {@code triagebot_slack_api_*} methods: the Web API methods the bot calls. */
+    public static final Set<String> SLACK_API_METHODS = Set.of("auth.test", "chat.postMessage", "chat.postEphemeral",
+            "chat.update", "chat.delete", "conversations.replies", "conversations.history", "usergroups.users.list",
+            "files.getUploadURLExternal", "files.completeUploadExternal", "views.open", "views.update",
+            "apps.connections.open");
+    /**
+     * {@code triagebot_slack_api_calls_total} results: {@code ok}, the Slack error codes worth an alert or a
+     * dashboard line, and transport outcomes.
+     */
+    public static final Set<String> SLACK_API_RESULTS = Set.of("ok", "ratelimited", "invalid_auth", "token_revoked",
+            "account_inactive", "not_authed", "missing_scope", "invalid_blocks", "msg_too_long", "channel_not_found",
+            "not_in_channel", "is_archived", "message_not_found", "internal_error", "fatal_error", "service_unavailable",
+            "request_timeout", "http_4xx", "http_5xx", "network_error", "unknown_error");
     /** {@code triagebot_slack_requests_total} kinds. */
     public static final Set<String> SLACK_REQUEST_KINDS = Set.of("slash_command", "block_action");
+
+    /** Web API calls take tens of milliseconds; the client gives up at 15 s. */
+    static final double[] SLACK_API_SECONDS_BUCKETS = {0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15};
 
     /** Triages take from half a second (a refused connection) to a minute (a slow host, a long sample). */
     static final double[] TRIAGE_SECONDS_BUCKETS = {0.5, 1, 2, 3, 5, 8, 13, 20, 30, 60};
@@ -64,6 +81,8 @@ public final class BotMetrics {
     private final Counter sshFailures;
     private final Counter actions;
     private final Counter slackRequests;
+    private final Counter slackApiCalls;
+    private final Histogram slackApiDuration;
 
     /** @param outboxDepth read at every scrape for {@code triagebot_outbox_depth}; should answer quickly */
     public BotMetrics(Depth outboxDepth) {
@@ -110,6 +129,21 @@ public final class BotMetrics {
                 .labelNames("kind")
                 .withoutExemplars()
                 .register(registry);
+        slackApiCalls = Counter.builder()
+                .name("triagebot_slack_api_calls_total")
+                .help("Calls to the Slack Web API, by method and result (ok, Slack's error code, or a transport failure)")
+                .labelNames("method", "result")
+                .withoutExemplars()
+                .register(registry);
+        slackApiDuration = Histogram.builder()
+                .name("triagebot_slack_api_duration_seconds")
+                .help("Time for Slack to answer a Web API call, by method, failures included")
+                .labelNames("method")
+                .classicOnly()
+                .classicUpperBounds(SLACK_API_SECONDS_BUCKETS)
+                .withoutExemplars()
+                .register(registry);
+        JvmMetrics.builder().register(registry);
         GaugeWithCallback.builder()
                 .name("triagebot_outbox_depth")
                 .help("Messages waiting in the outbox for Slack to accept them (NaN when the store cannot say)")
@@ -154,6 +188,13 @@ public final class BotMetrics {
     /** Slack sent a request: {@code slash_command} or {@code block_action}. */
     public void slackRequest(String kind) {
         slackRequests.labelValues(bounded(kind, SLACK_REQUEST_KINDS)).inc();
+    }
+
+    /** One Slack Web API call ended: {@code method} as in the URL, {@code result} as {@link #SLACK_API_RESULTS}. */
+    public void slackApiCall(String method, String result, Duration took) {
+        String m = SLACK_API_METHODS.contains(method) ? method : OTHER;
+        slackApiCalls.labelValues(m, SLACK_API_RESULTS.contains(result) ? result : OTHER).inc();
+        slackApiDuration.labelValues(m).observe(Math.max(0, took.toNanos()) / 1e9);
     }
 
     /** Writes every metric in the Prometheus text format 0.0.4 ({@link #CONTENT_TYPE}). */

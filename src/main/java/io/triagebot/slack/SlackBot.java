@@ -10,6 +10,7 @@ import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
+import com.slack.api.util.http.SlackHttpClient;
 import io.triagebot.approval.ActionExecutor;
 import io.triagebot.approval.ActionStore;
 import io.triagebot.approval.ApprovalPolicy;
@@ -21,7 +22,6 @@ import io.triagebot.incident.IncidentId;
 import io.triagebot.incident.IncidentService;
 import io.triagebot.incident.IncidentStore;
 import io.triagebot.ops.BotMetrics;
-import io.triagebot.ops.OpsEndpoints;
 import io.triagebot.ops.OpsServer;
 import io.triagebot.ops.Readiness;
 import io.triagebot.runbook.Privilege;
@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import okhttp3.OkHttpClient;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
@@ -94,12 +95,9 @@ public final class SlackBot implements AutoCloseable {
         this.config = config;
         this.database = database;
         this.clock = clock;
-        SlackConfig slackConfig = new SlackConfig();
-        slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
-        slackConfig.setHttpClientReadTimeoutMillis(15_000);
-        slackConfig.setHttpClientWriteTimeoutMillis(15_000);
-        slackConfig.setHttpClientCallTimeoutMillis(30_000);
-        Slack slack = Slack.getInstance(slackConfig);
+        IncidentStore store = new IncidentStore(database);
+        this.metrics = new BotMetrics(store::pendingCount);
+        Slack slack = slackClient(config.slackApiUrl(), metrics);
         this.app = new App(AppConfig.builder()
                 .singleTeamBotToken(config.slackBotToken())
                 .signingSecret(config.slackSigningSecret())
@@ -108,8 +106,6 @@ public final class SlackBot implements AutoCloseable {
         // Quick retries here; the outbox retries for as long as it takes after that.
         this.poster = new SlackPoster(slack.methods(config.slackBotToken()),
                 new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30)));
-        IncidentStore store = new IncidentStore(database);
-        this.metrics = new BotMetrics(store::pendingCount);
         this.readiness = Readiness.builder()
                 .part(Readiness.DATABASE, database::healthy)
                 .part(Readiness.SCHEDULER, () -> scheduling != null && scheduling.healthy())
@@ -176,8 +172,6 @@ public final class SlackBot implements AutoCloseable {
         if (config.socketMode()) {
             socketMode = new SocketModeApp(config.slackAppToken(), app, SocketModeClient.Backend.JavaWebSocket);
             socketMode.startAsync();
-            // No Slack HTTP endpoint in Socket Mode: health and metrics get the port to themselves.
-            ops = new OpsServer(config.httpPort(), readiness, metrics).start();
         } else {
             http = new Server();
             ServerConnector connector = new ServerConnector(http);
@@ -185,20 +179,38 @@ public final class SlackBot implements AutoCloseable {
             http.addConnector(connector);
             ServletContextHandler handler = new ServletContextHandler();
             handler.addServlet(new ServletHolder(new SlackAppServlet(app)), EVENTS_PATH);
-            OpsEndpoints.mount(handler, readiness, metrics);
             http.setHandler(handler);
             app.start();
             http.start();
         }
+        // Health and metrics never share Slack's public port: an Ingress for Slack's URL exposes nothing else.
+        ops = new OpsServer(config.opsPort(), readiness, metrics).start();
         LOG.info("triagebot serving: {}", config.describe());
     }
 
-    /** The HTTP port actually bound (useful with port 0): Slack's endpoint, or health and metrics alone in Socket Mode. */
+    /** The port Slack's requests arrive on, as bound (useful with port 0); -1 in Socket Mode or before start. */
     public int httpPort() {
-        if (ops != null) {
-            return ops.port();
-        }
         return http == null ? -1 : ((ServerConnector) http.getConnectors()[0]).getLocalPort();
+    }
+
+    /** The port of health, readiness and metrics, as bound; -1 before start. */
+    public int opsPort() {
+        return ops == null ? -1 : ops.port();
+    }
+
+    /** The Web API client: Slack's own OkHttp setup, with every call timed and counted by method. */
+    private static Slack slackClient(String apiUrl, BotMetrics metrics) {
+        SlackConfig slackConfig = new SlackConfig();
+        slackConfig.setMethodsEndpointUrlPrefix(apiUrl);
+        slackConfig.setHttpClientReadTimeoutMillis(15_000);
+        slackConfig.setHttpClientWriteTimeoutMillis(15_000);
+        slackConfig.setHttpClientCallTimeoutMillis(30_000);
+        OkHttpClient observed = SlackHttpClient.buildOkHttpClient(slackConfig).newBuilder()
+                .addInterceptor(new SlackApiObserver(metrics))
+                .build();
+        SlackHttpClient http = new SlackHttpClient(observed);
+        http.setConfig(slackConfig);
+        return Slack.getInstance(slackConfig, http);
     }
 
     public BotMetrics metrics() {

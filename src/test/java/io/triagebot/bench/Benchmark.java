@@ -120,7 +120,7 @@ public final class Benchmark {
             throws Exception {
         String secret = "bench-signing-secret";
         Path data = Files.createTempDirectory("bench-data");
-        BotConfig config = new BotConfig("xoxb-bench", null, secret, slack.baseUrl(), 0, Set.of(), Set.of(),
+        BotConfig config = new BotConfig("xoxb-bench", null, secret, slack.baseUrl(), 0, 0, Set.of(), Set.of(),
                 settings.window(), settings.deadline(), 4, 100, 10, sshConfig, null, null, data,
                 DatabaseSettings.embedded(data), null, BotConfig.Approval.defaults());
         var service = TriageSetup.build(null, null, sshConfig, true, settings);

@@ -53,6 +53,23 @@ class BotConfigLoaderTest {
     }
 
     @Test
+    void healthAndMetricsHaveAPortOfTheirOwn() throws Exception {
+        assertEquals(9090, BotConfigLoader.load(null, env, null, null).opsPort());
+        Path f = Files.writeString(dir.resolve("o.yaml"), "ops:\n  port: 9100\n");
+        assertEquals(9100, BotConfigLoader.load(f, env, null, null).opsPort());
+        env.put("TRIAGEBOT_OPS_PORT", "9200");
+        assertEquals(9200, BotConfigLoader.load(f, env, null, null).opsPort());
+        env.put("TRIAGEBOT_OPS_PORT", "3000");
+        ConfigException same = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> BotConfigLoader.load(null, env, null, null));
+        assertTrue(same.getMessage().contains("must differ from Slack's HTTP port 3000"), same.getMessage());
+        env.put("TRIAGEBOT_OPS_PORT", "nine");
+        ConfigException bad = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> BotConfigLoader.load(null, env, null, null));
+        assertEquals("TRIAGEBOT_OPS_PORT must be a port number, got 'nine'", bad.getMessage());
+    }
+
+    @Test
     void approversComeFromTheFileAndTheEnvironment() throws Exception {
         Path f = Files.writeString(dir.resolve("a.yaml"), "approval:\n  approvers: [U0AAA]\n  approverGroups: [S0SRE]\n"
                 + "  allowSelfApproval: true\n  expiryMinutes: 5\n  sudo: true\n");

@@ -148,12 +148,14 @@ class ChartOptionsTest {
     }
 
     @Test
-    void inboundTrafficReachesTheHttpPortOnlyAndFromWhomItIsToldTo() throws Exception {
+    void inboundTrafficReachesTheHttpAndOpsPortsOnlyAndFromWhomItIsToldTo() throws Exception {
         List<Object> open = list(at(ChartRender.of(dir, ENABLED).get("NetworkPolicy", FULLNAME),
                 "spec", "ingress"));
-        assertEquals(1, open.size());
+        assertEquals(2, open.size());
         assertEquals(List.of(Map.of("port", "http", "protocol", "TCP")), map(open.get(0)).get("ports"));
+        assertEquals(List.of(Map.of("port", "ops", "protocol", "TCP")), map(open.get(1)).get("ports"));
         assertNull(map(open.get(0)).get("from"), "no sources given: anyone, to that one port");
+        assertNull(map(open.get(1)).get("from"), "no sources given: anyone, to that one port");
 
         List<Object> limited = list(at(ChartRender.of(dir, """
                 networkPolicy:
@@ -162,8 +164,14 @@ class ChartOptionsTest {
                     - namespaceSelector:
                         matchLabels:
                           kubernetes.io/metadata.name: ingress-nginx
+                  opsIngressFrom:
+                    - namespaceSelector:
+                        matchLabels:
+                          kubernetes.io/metadata.name: monitoring
                 """).get("NetworkPolicy", FULLNAME), "spec", "ingress"));
         assertEquals("ingress-nginx", at(list(map(limited.get(0)).get("from")).get(0), "namespaceSelector",
+                "matchLabels", "kubernetes.io/metadata.name"));
+        assertEquals("monitoring", at(list(map(limited.get(1)).get("from")).get(0), "namespaceSelector",
                 "matchLabels", "kubernetes.io/metadata.name"));
         assertTrue(ChartRender.errorOf(dir, "networkPolicy:\n  egress:\n    slack:\n      to: []\n      ports: [443]\n")
                 .contains("/networkPolicy/egress/slack/to"), "an empty 'to' would mean everywhere");

@@ -65,25 +65,30 @@ class HelmChartTest {
     }
 
     @Test
-    void probesWatchHealthAndReadinessOnTheHttpPort() throws Exception {
+    void probesWatchHealthAndReadinessOnTheOpsPort() throws Exception {
         Map<String, Object> c = render("").container();
         for (String probe : List.of("startupProbe", "livenessProbe")) {
             assertEquals("/healthz", at(c, probe, "httpGet", "path"), probe);
-            assertEquals("http", at(c, probe, "httpGet", "port"), probe);
+            assertEquals("ops", at(c, probe, "httpGet", "port"), probe);
         }
         assertEquals("/readyz", at(c, "readinessProbe", "httpGet", "path"));
-        assertEquals("http", at(c, "readinessProbe", "httpGet", "port"));
-        Map<String, Object> port = map(list(c.get("ports")).get(0));
-        assertEquals("http", port.get("name"));
-        assertEquals(3000, port.get("containerPort"));
+        assertEquals("ops", at(c, "readinessProbe", "httpGet", "port"));
+        assertEquals(Map.of("name", "http", "containerPort", 3000, "protocol", "TCP"), map(list(c.get("ports")).get(0)));
+        assertEquals(Map.of("name", "ops", "containerPort", 9090, "protocol", "TCP"), map(list(c.get("ports")).get(1)));
     }
 
     @Test
-    void theServiceExposesTheHttpPort() throws Exception {
-        Map<String, Object> port = map(list(at(render("").get("Service", FULLNAME), "spec", "ports")).get(0));
-        assertEquals("http", port.get("name"));
-        assertEquals(3000, port.get("port"));
-        assertEquals("http", port.get("targetPort"));
+    void theServiceExposesSlacksPortAndTheOpsPort() throws Exception {
+        List<Object> ports = list(at(render("").get("Service", FULLNAME), "spec", "ports"));
+        assertEquals(Map.of("name", "http", "port", 3000, "targetPort", "http", "protocol", "TCP"), map(ports.get(0)));
+        assertEquals(Map.of("name", "ops", "port", 9090, "targetPort", "ops", "protocol", "TCP"), map(ports.get(1)));
+    }
+
+    @Test
+    void theOpsPortCannotBeSlacksPort() {
+        String message = renderError("ops:\n  port: 3000\n");
+        assertTrue(message.contains("ops.port=3000 equals slack.httpPort: health and metrics need a port of their own"),
+                message);
     }
 
     @Test
@@ -214,6 +219,7 @@ class HelmChartTest {
                 Map.of("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s3cret", "HOME", "/nonexistent"),
                 null, null);
         assertEquals(3000, bot.httpPort());
+        assertEquals(9090, bot.opsPort());
         assertEquals(12_000, bot.deadline().toMillis());
         assertEquals(Path.of("/var/lib/triagebot"), bot.dataDir());
         assertEquals(Path.of("/etc/triagebot/ssh/ssh_config"), bot.sshConfig());
@@ -269,7 +275,7 @@ class HelmChartTest {
         assertEquals("monitoring.coreos.com/v1", sm.get("apiVersion"));
         assertEquals("prom", at(sm, "metadata", "labels", "release"));
         Map<String, Object> endpoint = map(list(at(sm, "spec", "endpoints")).get(0));
-        assertEquals("http", endpoint.get("port"));
+        assertEquals("ops", endpoint.get("port"));
         assertEquals("/metrics", endpoint.get("path"));
     }
 

@@ -4,7 +4,6 @@ import static io.triagebot.deploy.ChartRender.FULLNAME;
 import static io.triagebot.deploy.ChartRender.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import io.triagebot.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.DumperOptions;
@@ -23,7 +22,7 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The chart's alert rules run by Prometheus' own rule engine ({@code promtool test rules}) against
  * series shaped like the bot's: each alert fires when its condition holds long enough, and stays quiet
- * when it does not. Needs promtool (Debian's prometheus package); skipped where it is not installed.
+ * when it does not. Needs promtool (Debian's prometheus package, which .ci/run installs).
  */
 class PrometheusRulesIT {
 
@@ -34,12 +33,11 @@ class PrometheusRulesIT {
 
     @Test
     void eachAlertFiresOnItsConditionAndOnlyThen() throws Exception {
-        Path promtool = promtool();
         ChartRender r = ChartRender.of(dir, ChartMonitoringTest.RULES_VALUES);
         Map<String, Map<String, Object>> rules = ChartMonitoringTest.rules(r);
         Path rulesFile = dir.resolve("rules.yaml");
         Files.writeString(rulesFile, yaml(Map.of("groups", at(r.get("PrometheusRule", FULLNAME), "spec", "groups"))));
-        run(promtool, "check", "rules", rulesFile.toString());
+        Promtool.run(null, "check", "rules", rulesFile.toString());
 
         List<Object> tests = new ArrayList<>();
         // The oldest message ages a minute a minute: past 900 s at minute 16, firing 5 minutes later.
@@ -83,7 +81,7 @@ class PrometheusRulesIT {
         file.put("tests", tests);
         Path testFile = dir.resolve("rules_test.yaml");
         Files.writeString(testFile, yaml(file));
-        String out = run(promtool, "test", "rules", testFile.toString());
+        String out = Promtool.run(null, "test", "rules", testFile.toString());
         assertTrue(out.contains("SUCCESS"), out);
     }
 
@@ -124,26 +122,5 @@ class PrometheusRulesIT {
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setWidth(1000);
         return new Yaml(options).dump(o);
-    }
-
-    private static Path promtool() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(d, "promtool");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        assumeTrue(false, "promtool not installed (Debian's prometheus package)");
-        return null;
-    }
-
-    private static String run(Path promtool, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(promtool.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
-        assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
-        return out;
     }
 }

@@ -50,7 +50,7 @@ public final class BotHarness implements AutoCloseable {
      */
     public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
             BotConfig.Approval approval, Function<TriageService, Triage> triage) throws Exception {
-        BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, Set.of(), Set.of(),
+        BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, 0, Set.of(), Set.of(),
                 Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dataDir, db, null,
                 approval);
         TriageService service = TriageSetup.build(null, null, sshConfig, true,

@@ -20,12 +20,14 @@ public final class BotProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int opsPort;
     private final Path log;
     private final SignedSlackRequests requests;
 
-    private BotProcess(Process process, int port, Path log, String secret) {
+    private BotProcess(Process process, int port, int opsPort, Path log, String secret) {
         this.process = process;
         this.port = port;
+        this.opsPort = opsPort;
         this.log = log;
         this.requests = new SignedSlackRequests(URI.create("http://127.0.0.1:" + port + "/slack/events"), secret);
     }
@@ -36,6 +38,7 @@ public final class BotProcess implements AutoCloseable {
     public static BotProcess start(Path projectDir, String name, Path sshConfig, Map<String, String> env, Path dir)
             throws IOException {
         int port = freePort();
+        int opsPort = freePort();
         Path log = dir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", projectDir.resolve("target/triagebot.jar").toString(), "serve", "--ssh-config",
@@ -45,9 +48,10 @@ public final class BotProcess implements AutoCloseable {
         pb.environment().put("HOME", dir.toString());
         pb.environment().put("HOSTNAME", name);
         pb.environment().put("TRIAGEBOT_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("TRIAGEBOT_OPS_PORT", Integer.toString(opsPort));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        return new BotProcess(pb.start(), port, log, env.get("SLACK_SIGNING_SECRET"));
+        return new BotProcess(pb.start(), port, opsPort, log, env.get("SLACK_SIGNING_SECRET"));
     }
 
     /** Waits until /readyz answers 200 (database, scheduler and Slack ready). */
@@ -69,8 +73,11 @@ public final class BotProcess implements AutoCloseable {
         throw new AssertionError("replica not ready within " + limit.toSeconds() + " s:\n" + log());
     }
 
+    /** GET on the bot: health, readiness and metrics on its ops port, anything else on Slack's port. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        boolean ops = path.startsWith("/healthz") || path.startsWith("/readyz") || path.startsWith("/metrics");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + (ops ? opsPort : port) + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
