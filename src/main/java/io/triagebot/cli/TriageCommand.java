@@ -105,7 +105,7 @@ final class TriageCommand implements Callable<Integer> {
         CollectorSettings settings;
         try {
             settings = new CollectorSettings(seconds(windowSeconds), seconds(deadlineSeconds),
-                    RunLimits.DEFAULT_MAX_OUTPUT_BYTES);
+                    RunLimits.DEFAULT_MAX_OUTPUT_BYTES, saveRaw != null);
         } catch (IllegalArgumentException e) {
             err.println("triagebot: " + e.getMessage());
             return ExitCodes.USAGE;

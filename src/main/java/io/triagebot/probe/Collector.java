@@ -41,13 +41,49 @@ public final class Collector {
         String nonce = CollectorScript.newNonce();
         Duration selfDestruct = settings.deadline().minus(WATCHDOG_MARGIN);
         String text = script.generate(nonce, settings.window(), selfDestruct);
-        RunOutput output = runner.run(text, new RunLimits(settings.deadline(), settings.maxOutputBytes()));
-        return new CollectorRun(nonce, output, started, Duration.ofNanos(System.nanoTime() - startNanos));
+        CollectorStreamParser parser = new CollectorStreamParser(nonce, limits(settings));
+        RawCopy raw = settings.keepRaw() ? new RawCopy(settings.maxOutputBytes()) : null;
+        RunOutput output = runner.stream(text, new RunLimits(settings.deadline(), settings.maxReadBytes()),
+                (b, off, len) -> {
+                    parser.feed(b, off, len);
+                    if (raw != null) {
+                        raw.write(b, off, len);
+                    }
+                });
+        CollectorOutput parsed = parser.finish();
+        if (raw != null) {
+            output = new RunOutput(raw.bytes(), output.exitCode(), output.deadlineReached(), output.outputCapped(),
+                    output.stderr());
+        }
+        return new CollectorRun(nonce, output, started, Duration.ofNanos(System.nanoTime() - startNanos), parsed);
+    }
+
+    private ParseLimits limits(CollectorSettings settings) {
+        return ParseLimits.of(catalog, settings.maxOutputBytes());
+    }
+
+    /** The first bytes of the raw stream, for a fixture; bounded like everything else. */
+    private static final class RawCopy {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final int cap;
+
+        RawCopy(int cap) {
+            this.cap = cap;
+        }
+
+        void write(byte[] b, int off, int len) {
+            bytes.write(b, off, Math.max(0, Math.min(len, cap - bytes.size())));
+        }
+
+        byte[] bytes() {
+            return bytes.toByteArray();
+        }
     }
 
     /** Parses a raw stream, live or replayed from a fixture, against this collector's catalog. */
     public RawSnapshot assemble(String target, CollectorRun run, CollectorSettings settings) {
-        CollectorOutput output = CollectorOutputParser.parse(run.output().stdout(), run.nonce());
+        CollectorOutput output = run.parsed() != null ? run.parsed()
+                : CollectorOutputParser.parse(run.output().stdout(), run.nonce(), limits(settings));
         Map<String, ProbeReading> readings = new ProbeReadingAssembler(catalog).assemble(output);
         double uptime1 = uptime(output.sample(1));
         double uptime2 = uptime(output.sample(2));
@@ -63,8 +99,10 @@ public final class Collector {
                     + " s deadline; results are partial");
         }
         if (run.outputCapped()) {
-            notes.add("output passed the " + settings.maxOutputBytes() / 1024 + " KiB cap and was cut");
+            notes.add("output passed the " + Cuts.size(settings.maxReadBytes())
+                    + " read cap; the collector stopped reading there and results are partial");
         }
+        notes.addAll(output.cuts());
         if (!output.finished() && !run.deadlineReached() && !output.stoppedAtDeadline() && !run.outputCapped()) {
             String err = run.stderr() == null ? "" : run.stderr().strip();
             notes.add("the collector stopped early (exit " + run.exitCode() + ")"
@@ -72,9 +110,6 @@ public final class Collector {
         }
         if (output.samples().isEmpty() && !run.deadlineReached()) {
             notes.add("no probe output at all: is /bin/sh a POSIX shell on the target?");
-        }
-        if (output.linesCut() > 0) {
-            notes.add(output.linesCut() + " over-long lines were shortened");
         }
         return notes;
     }

@@ -10,8 +10,18 @@ import java.util.Map;
  * @param finished the script printed its end marker
  * @param stoppedAtDeadline the script's own watchdog stopped it
  * @param linesCut lines longer than the bound, shortened
+ * @param cuts what the parser's bounds left out, one sentence per probe, for the report
+ * @param stuck reads the script found stuck on the host, or did not start because an earlier one still is
+ * @param bytesRead the stream's length as read
  */
-public record CollectorOutput(List<Sample> samples, boolean finished, boolean stoppedAtDeadline, int linesCut) {
+public record CollectorOutput(List<Sample> samples, boolean finished, boolean stoppedAtDeadline, int linesCut,
+        List<String> cuts, List<Stuck> stuck, long bytesRead) {
+
+    public CollectorOutput {
+        samples = List.copyOf(samples);
+        cuts = List.copyOf(cuts);
+        stuck = List.copyOf(stuck);
+    }
 
     /** One pass over the catalog: file reads from the batch and command attempts, in order. */
     public record Sample(int index, Map<String, FileRead> files, List<CommandAttempt> attempts, boolean batchFinished) {
@@ -32,6 +42,19 @@ public record CollectorOutput(List<Sample> samples, boolean finished, boolean st
      * @param exitCode null when the attempt had not finished when the stream ended
      */
     public record CommandAttempt(String probe, List<String> lines, Integer exitCode) {
+    }
+
+    /**
+     * A read that did not return in time on the host.
+     *
+     * @param sample the sample it belongs to
+     * @param probe the probe it reads for
+     * @param path the file it was blocked on, when known (empty otherwise)
+     * @param pid its process on the host, left to end on its own
+     * @param state its process state then ({@code D}: uninterruptible sleep), when known
+     * @param skipped true: not started in this run, because its earlier process {@code pid} is still there
+     */
+    public record Stuck(int sample, String probe, String path, long pid, String state, boolean skipped) {
     }
 
     public Sample sample(int index) {

@@ -31,6 +31,15 @@ public final class LocalScriptRunner implements ScriptRunner {
 
     @Override
     public RunOutput run(String script, RunLimits limits) throws TargetException {
+        return execute(script, limits, null);
+    }
+
+    @Override
+    public RunOutput stream(String script, RunLimits limits, StdoutSink stdout) throws TargetException {
+        return execute(script, limits, java.util.Objects.requireNonNull(stdout, "stdout"));
+    }
+
+    private RunOutput execute(String script, RunLimits limits, StdoutSink sink) throws TargetException {
         long deadline = System.nanoTime() + limits.deadline().toNanos();
         Process process;
         try {
@@ -39,7 +48,7 @@ public final class LocalScriptRunner implements ScriptRunner {
             throw new TargetException(TargetException.Kind.TRANSPORT, HostName.LOCAL,
                     "local: cannot start /bin/sh: " + e.getMessage(), e);
         }
-        BoundedCapture out = new BoundedCapture(process.getInputStream(), limits.maxOutputBytes());
+        BoundedCapture out = new BoundedCapture(process.getInputStream(), limits.maxOutputBytes(), sink);
         BoundedCapture err = new BoundedCapture(process.getErrorStream(), STDERR_CAP);
         Thread outThread = daemon(out, "collector-stdout");
         Thread errThread = daemon(err, "collector-stderr");
@@ -64,6 +73,7 @@ public final class LocalScriptRunner implements ScriptRunner {
         }
         joinBriefly(outThread);
         joinBriefly(errThread);
+        out.closeSink();
         int exit = finished ? process.exitValue() : -1;
         return new RunOutput(out.bytes(), exit, !finished && !out.capped(), out.capped(), err.text());
     }
@@ -104,16 +114,33 @@ public final class LocalScriptRunner implements ScriptRunner {
         }
     }
 
-    /** Copies a stream into memory up to a cap and then stops, remembering it was capped. */
+    /**
+     * Copies a stream into memory, or hands it to a sink, up to a cap and then stops, remembering it was
+     * capped.
+     */
     static final class BoundedCapture implements Runnable {
         private final InputStream in;
         private final int cap;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final StdoutSink sink;
+        private long total;
+        private boolean sinkClosed;
         private volatile boolean capped;
 
         BoundedCapture(InputStream in, int cap) {
+            this(in, cap, null);
+        }
+
+        BoundedCapture(InputStream in, int cap, StdoutSink sink) {
             this.in = in;
             this.cap = cap;
+            this.sink = sink;
+        }
+
+        void closeSink() {
+            synchronized (buffer) {
+                sinkClosed = true;
+            }
         }
 
         @Override
@@ -123,8 +150,13 @@ public final class LocalScriptRunner implements ScriptRunner {
                 int n;
                 while ((n = in.read(chunk)) > 0) {
                     synchronized (buffer) {
-                        int room = cap - buffer.size();
-                        buffer.write(chunk, 0, Math.min(room, n));
+                        int room = (int) Math.min(Integer.MAX_VALUE, cap - (sink == null ? buffer.size() : total));
+                        total += Math.min(room, n);
+                        if (sink == null) {
+                            buffer.write(chunk, 0, Math.min(room, n));
+                        } else if (!sinkClosed && room > 0) {
+                            sink.write(chunk, 0, Math.min(room, n));
+                        }
                         if (n > room) {
                             capped = true;
                             return;

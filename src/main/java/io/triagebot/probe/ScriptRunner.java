@@ -21,4 +21,16 @@ public interface ScriptRunner {
      *     authentication, host key); partial output is never an exception
      */
     RunOutput run(String script, RunLimits limits) throws TargetException;
+
+    /**
+     * Runs {@code script} like {@link #run}, but hands standard output to {@code stdout} as it arrives
+     * instead of keeping it: the returned {@link RunOutput#stdout()} is empty. {@link RunLimits#maxOutputBytes()}
+     * bounds how much is read; past it the run is stopped and flagged {@link RunOutput#outputCapped()}.
+     * Nothing reaches {@code stdout} once this returns.
+     */
+    default RunOutput stream(String script, RunLimits limits, StdoutSink stdout) throws TargetException {
+        RunOutput out = run(script, limits);
+        stdout.write(out.stdout(), 0, out.stdout().length);
+        return new RunOutput(new byte[0], out.exitCode(), out.deadlineReached(), out.outputCapped(), out.stderr());
+    }
 }

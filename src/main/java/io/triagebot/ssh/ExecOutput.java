@@ -1,5 +1,6 @@
 package io.triagebot.ssh;
 
+import io.triagebot.probe.StdoutSink;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +18,22 @@ final class ExecOutput {
 
     private final int maxStdout;
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final StdoutSink sink;
+    private long stdoutTotal;
+    private boolean sinkClosed;
     private final byte[] stderrRing = new byte[STDERR_TAIL_BYTES];
     private long stderrTotal;
     private boolean capped;
     private boolean stdoutClosed;
 
     ExecOutput(int maxStdout) {
+        this(maxStdout, null);
+    }
+
+    /** Hands stdout to {@code sink} as it arrives, up to {@code maxStdout} bytes, keeping none of it. */
+    ExecOutput(int maxStdout, StdoutSink sink) {
         this.maxStdout = maxStdout;
+        this.sink = sink;
     }
 
     OutputStream stdoutSink() {
@@ -65,6 +75,10 @@ final class ExecOutput {
     }
 
     private synchronized void acceptStdout(byte[] b, int off, int len) {
+        if (sink != null) {
+            forward(b, off, len);
+            return;
+        }
         int room = maxStdout - stdout.size();
         if (len > room) {
             capped = true;
@@ -73,6 +87,24 @@ final class ExecOutput {
             stdout.write(b, off, Math.min(room, len));
         }
         notifyAll();
+    }
+
+    private void forward(byte[] b, int off, int len) {
+        long room = maxStdout - stdoutTotal;
+        if (len > room) {
+            capped = true;
+        }
+        int n = (int) Math.max(0, Math.min(room, len));
+        stdoutTotal += n;
+        if (n > 0 && !sinkClosed) {
+            sink.write(b, off, n);
+        }
+        notifyAll();
+    }
+
+    /** After this nothing more reaches the sink, whatever the session thread still delivers. */
+    synchronized void closeSink() {
+        sinkClosed = true;
     }
 
     private synchronized void acceptStderr(byte[] b, int off, int len) {

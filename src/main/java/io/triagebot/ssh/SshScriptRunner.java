@@ -9,6 +9,7 @@ import io.triagebot.probe.CollectorCommand;
 import io.triagebot.probe.RunLimits;
 import io.triagebot.probe.RunOutput;
 import io.triagebot.probe.ScriptRunner;
+import io.triagebot.probe.StdoutSink;
 import io.triagebot.probe.TargetException;
 import io.triagebot.probe.TargetException.Kind;
 import java.io.ByteArrayInputStream;
@@ -64,6 +65,22 @@ public final class SshScriptRunner implements ScriptRunner {
 
     @Override
     public RunOutput run(String script, RunLimits limits) throws TargetException {
+        Objects.requireNonNull(limits, "limits");
+        return execute(script, limits, new ExecOutput(limits.maxOutputBytes()));
+    }
+
+    @Override
+    public RunOutput stream(String script, RunLimits limits, StdoutSink stdout) throws TargetException {
+        Objects.requireNonNull(stdout, "stdout");
+        ExecOutput output = new ExecOutput(limits.maxOutputBytes(), stdout);
+        try {
+            return execute(script, limits, output);
+        } finally {
+            output.closeSink();
+        }
+    }
+
+    private RunOutput execute(String script, RunLimits limits, ExecOutput output) throws TargetException {
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(limits, "limits");
         Deadline deadline = Deadline.after(limits.deadline());
@@ -71,7 +88,6 @@ public final class SshScriptRunner implements ScriptRunner {
         ChannelExec exec = null;
         try (Watchdog watchdog = Watchdog.start(deadline, open::closeAll, "triagebot-ssh-deadline " + alias)) {
             Session target = connectRoute(open, deadline, watchdog, limits.deadline());
-            ExecOutput output = new ExecOutput(limits.maxOutputBytes());
             try {
                 exec = (ChannelExec) target.openChannel("exec");
                 exec.setCommand(CollectorCommand.SHELL_COMMAND);
