@@ -1,9 +1,9 @@
 package io.triagebot.approval;
 
+import static io.triagebot.testsupport.BotHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.triagebot.analysis.Finding;
@@ -21,6 +21,8 @@ import io.triagebot.runbook.RunbookCatalogLoader;
 import io.triagebot.ssh.SshConfigFile;
 import io.triagebot.ssh.SshTargetConnector;
 import io.triagebot.store.Database;
+import io.triagebot.testsupport.GatedTee;
+import io.triagebot.testsupport.LiveTests;
 import io.triagebot.testsupport.TestDatabases;
 import io.triagebot.testsupport.TestSshd;
 import java.nio.file.Files;
@@ -40,8 +42,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How actions end, run over SSH against the test sshd on 127.0.0.1 with a test catalog whose runbooks
- * change a file in a temporary directory (no root needed): one login per action, a step timeout that is
+ * How actions end, run over SSH against the test sshd on 127.0.0.1 with a test catalog that sets
+ * vm.swappiness (always put back; root only), on a host whose tee the test can hold: one login per action, a step timeout that is
  * TIMED_OUT and can be rolled back, rollbacks needing the runbook's approvals from people other than the
  * requester and whoever asked for the rollback, a changed catalog refused, and pids bound to their start time.
  */
@@ -50,31 +52,40 @@ class ActionOutcomesIT {
     @TempDir
     Path dir;
 
+    static final Path SWAPPINESS = Path.of("/proc/sys/vm/swappiness");
+
     TestSshd sshd;
+    GatedTee gated;
     TestDatabases.TestDatabase tdb;
     Database db;
     IncidentStore incidents;
-    Path knob;
-    Path gate;
     Incident incident;
+    String original;
 
     @BeforeEach
     void start() throws Exception {
+        LiveTests.requireOrSkip(LiveTests.isRoot(), "changes vm.swappiness and bind-mounts a gated tee: needs root");
         TestSshd.assumeAvailable();
-        sshd = TestSshd.builder().logLevel("INFO").start();
+        original = swappiness();
+        Files.writeString(SWAPPINESS, "60\n");
+        gated = GatedTee.create(dir.resolve("gated"));
+        sshd = TestSshd.builder().logLevel("INFO").extraConfig(gated.forceCommand()).start();
         tdb = TestDatabases.create("h2");
         db = Database.open(tdb.settings());
         incidents = new IncidentStore(db);
-        knob = dir.resolve("knob");
-        Files.writeString(knob, "60\n");
-        gate = dir.resolve("gate");
-        assertEquals(0, new ProcessBuilder("mkfifo", gate.toString()).start().waitFor());
         incident = incidents.open("C1", "U1", "db-3", Instant.now(), "requested",
                 i -> new OutgoingMessage(OutboxKind.ANCHOR, "{}"));
     }
 
     @AfterEach
     void stop() throws Exception {
+        if (gated != null) {
+            gated.disarm();
+            gated.release(); // a tee still at the gate goes on, and ends
+        }
+        if (original != null) {
+            Files.writeString(SWAPPINESS, original + "\n");
+        }
         if (db != null) {
             db.close();
         }
@@ -89,7 +100,7 @@ class ActionOutcomesIT {
     @Test
     void oneLoginPerActionAndARollbackNeedsAsManyApprovalsFromOthers() throws Exception {
         ApprovalService service = service(catalog("tee", 2), Duration.ofSeconds(10));
-        ActionRecord proposed = service.propose(incident, report("test-knob", Map.of("value", "10")), null).get(0);
+        ActionRecord proposed = service.propose(incident, report(Map.of("value", "10")), null).get(0);
         assertEquals(2, proposed.approvalsRequired());
         assertInstanceOf(ApprovalDecision.Refused.class, service.approve(proposed.token(), "U1"), "the requester");
         assertInstanceOf(ApprovalDecision.Waiting.class, service.approve(proposed.token(), "U2"));
@@ -98,7 +109,7 @@ class ActionOutcomesIT {
                 service.approve(proposed.token(), "U3"));
         assertTrue(ran.execution().succeeded(), ran.execution().output());
         assertTrue(ran.execution().applied(), "the read-back sees the new value");
-        assertEquals("10", Files.readString(knob).strip());
+        assertEquals("10", swappiness());
         assertEquals(1, sshd.acceptedLogins() - logins, "precondition, capture, command and read-back: one login\n"
                 + sshd.logText());
         assertTrue(ran.execution().output().contains("precondition exit 0; capture exit 0; command exit 0;"
@@ -113,21 +124,22 @@ class ActionOutcomesIT {
         assertTrue(byProposer.reason().contains("asked for this rollback"), byProposer.reason());
         assertInstanceOf(ApprovalDecision.Refused.class, service.approve(rollback.token(), "U1"), "the requester");
         assertInstanceOf(ApprovalDecision.Waiting.class, service.approve(rollback.token(), "U2"));
-        assertEquals("10", Files.readString(knob).strip(), "one approval of two runs nothing");
+        assertEquals("10", swappiness(), "one approval of two runs nothing");
         logins = sshd.acceptedLogins();
         ApprovalDecision.Executed back = assertInstanceOf(ApprovalDecision.Executed.class,
                 service.approve(rollback.token(), "U3"));
         assertTrue(back.execution().succeeded(), back.execution().output());
-        assertEquals("60", Files.readString(knob).strip());
+        assertEquals("60", swappiness());
         assertEquals(1, sshd.acceptedLogins() - logins, "the rollback and its read-back: one login");
         assertEquals(ActionState.ROLLED_BACK, service.store().find(proposed.id()).orElseThrow().state());
     }
 
     @Test
     void aStepTimeoutIsTimedOutKeepsTheCapturedValueAndCanBeRolledBack() throws Exception {
-        // The command opens the knob (truncating it) and then blocks opening the FIFO nobody reads.
-        ApprovalService service = service(catalog("gated", 1), Duration.ofSeconds(2));
-        ActionRecord proposed = service.propose(incident, report("test-knob", Map.of("value", "10")), null).get(0);
+        // The command's tee waits at the gate nobody opens.
+        ApprovalService service = service(catalog("tee", 1), Duration.ofSeconds(2));
+        ActionRecord proposed = service.propose(incident, report(Map.of("value", "10")), null).get(0);
+        gated.arm();
         long started = System.nanoTime();
         ApprovalDecision.Executed ran = assertInstanceOf(ApprovalDecision.Executed.class,
                 service.approve(proposed.token(), "U2"));
@@ -138,27 +150,30 @@ class ActionOutcomesIT {
         assertEquals("command", timedOut.step());
         assertEquals("60", timedOut.previousValue().strip(), "captured and stored before the command ran");
         assertTrue(ran.execution().output().contains("may have taken effect"), ran.execution().output());
-        assertNotEquals("60", Files.readString(knob).strip(), "the timed-out command did take effect in part");
+        // Let the held tee go on and end (whether it then changed anything is what "may have" means).
+        await(gated::blocked, 10, "the tee at the gate");
+        gated.release();
+        await(gated::finished, 10, "the held tee finished");
 
         ActionRecord rollback = service.proposeRollback(proposed.token(), "U3").orElseThrow();
         ApprovalDecision.Executed back = assertInstanceOf(ApprovalDecision.Executed.class,
                 service.approve(rollback.token(), "U2"));
         assertTrue(back.execution().succeeded(), back.execution().output());
-        assertEquals("60", Files.readString(knob).strip(), "the rollback restored the captured value");
+        assertEquals("60", swappiness(), "the rollback restored the captured value");
     }
 
     @Test
     void aChangedCatalogRefusesToRunWhatTheCardDidNotShow() throws Exception {
         ApprovalService before = service(catalog("tee", 1), Duration.ofSeconds(10));
-        ActionRecord proposed = before.propose(incident, report("test-knob", Map.of("value", "10")), null).get(0);
-        ApprovalService after = service(catalog("tee -a", 1), Duration.ofSeconds(10));
+        ActionRecord proposed = before.propose(incident, report(Map.of("value", "10")), null).get(0);
+        ApprovalService after = service(catalog("sysctl", 1), Duration.ofSeconds(10));
         long logins = sshd.acceptedLogins();
         ApprovalDecision.Executed refused = assertInstanceOf(ApprovalDecision.Executed.class,
                 after.approve(proposed.token(), "U2"));
         assertFalse(refused.execution().succeeded());
         assertTrue(refused.execution().output().contains("changed since this card was proposed"),
                 refused.execution().output());
-        assertEquals("60", Files.readString(knob).strip(), "nothing ran");
+        assertEquals("60", swappiness(), "nothing ran");
         assertEquals(0, sshd.acceptedLogins() - logins, "not even a login");
         assertEquals(ActionState.FAILED, after.store().find(proposed.id()).orElseThrow().state());
     }
@@ -169,6 +184,7 @@ class ActionOutcomesIT {
         try {
             String pid = Long.toString(sleeper.pid());
             long start = startTime(sleeper.pid());
+            int niceBefore = nice(sleeper.pid());
             ApprovalService service = service(RunbookCatalogLoader.loadBuiltIn(), Duration.ofSeconds(10));
             RunbookCatalog builtIn = RunbookCatalogLoader.loadBuiltIn();
             var renice = builtIn.resolve("renice", Map.of("pid", pid, "nice", "7"));
@@ -183,7 +199,7 @@ class ActionOutcomesIT {
             assertFalse(refused.execution().succeeded());
             assertTrue(refused.execution().output().contains("is not the process the card named"),
                     refused.execution().output());
-            assertEquals(0, nice(sleeper.pid()), "the process was not touched");
+            assertEquals(niceBefore, nice(sleeper.pid()), "the process was not touched");
 
             ActionRecord bound = service.store().propose(new ActionStore.Proposal(incident.id(), "cpu-saturation",
                     "renice", "db-3", renice.values(), null, "U1", 1, null, Double.NaN, "U1", pin,
@@ -221,53 +237,47 @@ class ActionOutcomesIT {
     }
 
     /**
-     * A catalog of one runbook, {@code test-knob}, setting the file {@code knob} with tee: plain
-     * ({@code tee}), appending ({@code tee -a}: "another version" of it), or through the FIFO {@code gate}
-     * ({@code gated}: blocks until someone reads the gate).
+     * A catalog of one runbook, {@code test-swappiness}: vm.swappiness set with {@code tee} (which the gated
+     * host can hold at its gate) or, as "another version" of the same runbook, with {@code sysctl -w};
+     * rolled back with sysctl.
      */
     private RunbookCatalog catalog(String variant, int approvals) throws Exception {
-        String command = switch (variant) {
-            case "tee" -> "[tee, \"" + knob + "\"]";
-            case "tee -a" -> "[tee, -a, \"" + knob + "\"]";
-            default -> "[tee, \"" + knob + "\", \"" + gate + "\"]";
-        };
-        Path runbooks = Files.createDirectories(dir.resolve("runbooks-" + variant.replace(' ', '_') + approvals));
-        Files.writeString(runbooks.resolve("memory.yaml"), testRunbook(knob, command, approvals));
+        Path runbooks = Files.createDirectories(dir.resolve("runbooks-" + variant + approvals));
+        Files.writeString(runbooks.resolve("memory.yaml"), testRunbook(variant, approvals));
         return RunbookCatalogLoader.load(runbooks);
     }
 
     /** The test runbook's YAML (also used by the bot-process tests). */
-    static String testRunbook(Path knob, String command, int approvals) {
+    public static String testRunbook(String variant, int approvals) {
+        String command = variant.equals("tee") ? "command: [tee, /proc/sys/vm/swappiness]\n    input: \"{value}\""
+                : "command: [sysctl, -w, \"vm.swappiness={value}\"]";
         return """
                 subsystem: memory
                 runbooks:
-                  - id: test-knob
-                    title: Set the test knob
+                  - id: test-swappiness
+                    title: Set vm.swappiness
                     patterns: [swap-death-spiral]
                     parameters:
-                      value: {type: integer, min: 0, max: 200, default: 10, description: the new value}
-                    sudo: false
-                    precondition: [test, -w, "KNOB"]
-                    capture: [cat, "KNOB"]
+                      value: {type: integer, min: 0, max: 200, default: 10, description: new vm.swappiness}
+                    sudo: true
+                    precondition: [test, -w, /proc/sys/vm/swappiness]
+                    capture: [sysctl, -n, vm.swappiness]
                     restores: value
-                    command: COMMAND
-                    input: "{value}"
-                    rollback: [tee, "KNOB"]
-                    rollbackInput: "{previous}"
+                    COMMAND
+                    rollback: [sysctl, -w, "vm.swappiness={previous}"]
                     persistence: runtime
                     risk: low
-                    production: A file in a test directory.
+                    production: Test only.
                     dependencies: [nothing]
                     settle: 600
                     approvals: APPROVALS
-                """.replace("KNOB", knob.toString()).replace("COMMAND", command)
-                .replace("APPROVALS", Integer.toString(approvals));
+                """.replace("COMMAND", command).replace("APPROVALS", Integer.toString(approvals));
     }
 
-    static Report report(String runbook, Map<String, String> params) {
+    public static Report report(Map<String, String> params) {
         Finding f = new Finding("swap-death-spiral", Severity.CRITICAL, Status.CONFIRMED, "swap storm",
                 "swap-in 4,200 pages/s", List.of("pswpin 4,200 pages/s [/proc/vmstat]"), List.of("vmstat 1 5"),
-                List.of(new RunbookSuggestion(runbook, params, "test")), "fix", null, 3);
+                List.of(new RunbookSuggestion("test-swappiness", params, "test")), "fix", null, 3);
         Vitals v = new Vitals(2, 1, 1, 1, 1, 1, 0, 0, 98, 2, 0, 0, 1000, 500, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 100);
         return new Report("db-3", Severity.CRITICAL, "swap", List.of(), v, List.of(f), List.of(), List.of(),
                 List.of(), "vm", "6", Instant.EPOCH, 1, 1, 1);
@@ -280,6 +290,10 @@ class ActionOutcomesIT {
             ps.setLong(2, actionId);
             assertEquals(1, ps.executeUpdate());
         }
+    }
+
+    static String swappiness() throws Exception {
+        return LiveTests.readKernelFile(SWAPPINESS).strip();
     }
 
     /** Field 22 of /proc/PID/stat. */
