@@ -17,6 +17,12 @@ public interface ActionPresenter {
     /** What the command did: exit code, bounded output, the value the rollback restores. */
     OutgoingMessage result(ActionCard card, ActionExecutor.Execution execution);
 
+    /**
+     * An action whose process died while it ran (UNKNOWN): what may have happened, the value captured before
+     * the command, and a "Roll back" button when there is one.
+     */
+    OutgoingMessage interrupted(ActionCard card);
+
     /** Before/after of the expected metric, with a "Roll back" button when there is something to undo. */
     OutgoingMessage verification(ActionCard card, Verification verification);
 }

@@ -4,8 +4,9 @@ import java.util.Set;
 
 /**
  * Who may approve an action. Approvers are listed users and members of listed user groups; with neither
- * configured, anyone may approve. Always: the person who asked for the triage may not approve its
- * actions unless self-approval is allowed, so every change to a production host has a second pair of eyes.
+ * configured, anyone may approve. Always: neither the person who asked for the triage nor whoever proposed
+ * or triggered the action (for a rollback, who clicked Roll back) may approve it unless self-approval is
+ * allowed, so every change to a production host has a second pair of eyes.
  */
 public final class ApprovalPolicy {
 
@@ -31,6 +32,10 @@ public final class ApprovalPolicy {
         if (!allowSelfApproval && approver.equals(action.requestedBy())) {
             return "You asked for this triage, so someone else has to approve its actions (a second pair of eyes"
                     + " on every change to a production host).";
+        }
+        if (!allowSelfApproval && approver.equals(action.proposedBy())) {
+            return "You " + (action.isRollback() ? "asked for this rollback" : "proposed this action")
+                    + ", so someone else has to approve it (a second pair of eyes on every change to a production host).";
         }
         if (users.isEmpty() && groups.isEmpty()) {
             return null;

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -62,10 +63,22 @@ public final class ApprovalService {
     private final Observer observer;
     private final Clock clock;
     private final Duration approvalTtl;
+    private final ActionLeases leases;
+    /** Set when the bot stops: no command starts any more, and a running one is recorded as soon as it ends. */
+    private volatile boolean stopping;
 
     public ApprovalService(ActionStore actions, IncidentStore incidents, RunbookCatalog catalog, ApprovalPolicy policy,
             ActionExecutor executor, Runners runners, ActionPresenter presenter, Observer observer, Clock clock,
             Duration approvalTtl) {
+        this(actions, incidents, catalog, policy, executor, runners, presenter, observer, clock, approvalTtl,
+                new ActionLeases(actions, "local-" + ProcessHandle.current().pid(), clock));
+    }
+
+    /** @param leases this replica's name and the leases of the actions it runs */
+    public ApprovalService(ActionStore actions, IncidentStore incidents, RunbookCatalog catalog, ApprovalPolicy policy,
+            ActionExecutor executor, Runners runners, ActionPresenter presenter, Observer observer, Clock clock,
+            Duration approvalTtl, ActionLeases leases) {
+        this.leases = leases;
         this.actions = actions;
         this.incidents = incidents;
         this.catalog = catalog;
@@ -80,6 +93,24 @@ public final class ApprovalService {
 
     public ActionStore store() {
         return actions;
+    }
+
+    /** This replica's name as the actions it runs store it. */
+    public String owner() {
+        return leases.owner();
+    }
+
+    /**
+     * The bot is stopping: an action not yet at its command stops there with nothing changed, one whose
+     * command runs is recorded as soon as the command ends, so the longest wait is one step.
+     */
+    public void stopping() {
+        stopping = true;
+    }
+
+    /** Stops renewing leases (after the last execution ended). */
+    public void close() {
+        leases.close();
     }
 
     /**
@@ -108,12 +139,19 @@ public final class ApprovalService {
                     continue;
                 }
                 Runbook runbook = resolved.runbook();
+                Optional<Map<String, Long>> bindings = ProcessBindings.bind(resolved, snapshot);
+                if (bindings.isEmpty()) {
+                    LOG.warn("{}: not offering {} {}: a process it names is not in the snapshot, so it cannot be"
+                            + " bound to its start time", incident.id(), s.id(), s.parameters());
+                    continue;
+                }
                 Optional<Expectation> expect = runbook.expectationFor(f.pattern());
                 double before = expect.map(e -> MetricReadings.read(e.metric(), report, snapshot).orElse(Double.NaN))
                         .orElse(Double.NaN);
                 ActionRecord a = actions.propose(new ActionStore.Proposal(incident.id(), f.pattern(), s.id(),
                         incident.host(), resolved.values(), null, incident.requestedBy(), runbook.approvals(),
-                        expect.map(e -> e.metric().yamlName()).orElse(null), before), now, now.plus(approvalTtl));
+                        expect.map(e -> e.metric().yamlName()).orElse(null), before, incident.requestedBy(),
+                        pin(resolved), bindings.get()), now, now.plus(approvalTtl));
                 incidents.append(incident.id(), EventType.ACTION_PROPOSED, "triagebot", now,
                         "proposed " + resolved.humanCommand() + " for " + f.pattern(), null,
                         List.of(presenter.card(card(a))));
@@ -142,7 +180,7 @@ public final class ApprovalService {
             observer.on("refused");
             return new ApprovalDecision.Refused(refusal);
         }
-        ActionStore.Approval step = actions.approve(action.id(), user, now);
+        ActionStore.Approval step = actions.approve(action.id(), user, now, leases.owner());
         ActionRecord current = actions.find(action.id()).orElseThrow();
         switch (step) {
             case CLOSED, DUPLICATE -> {
@@ -204,7 +242,8 @@ public final class ApprovalService {
         try {
             ResolvedAction resolved = catalog.resolve(action.runbookId(), action.parameters());
             checks = resolved.qualityChecks().lines();
-            ActionExecutor.Preview preview = executor.preview(runners.runnerFor(new HostName(action.host())), resolved);
+            ActionExecutor.Preview preview = executor.preview(runners.runnerFor(new HostName(action.host())), resolved,
+                    bindingsOf(action));
             String rollback = preview.rollback();
             if (action.isRollback()) {
                 rollback = "this is the rollback; to undo it, run the original action again";
@@ -240,16 +279,28 @@ public final class ApprovalService {
      */
     public Optional<ActionRecord> proposeRollback(String token, String user) throws StoreException {
         Optional<ActionRecord> found = actions.findByToken(token);
-        if (found.isEmpty() || found.get().previousValue() == null || found.get().isRollback()) {
+        if (found.isEmpty() || !found.get().undoable()) {
             return Optional.empty();
         }
         ActionRecord a = found.get();
         Instant now = clock.instant();
+        String pin;
+        try {
+            ResolvedAction resolved = catalog.resolve(a.runbookId(), a.parameters());
+            pin = ActionPin.ofRollback(resolved.render(executor.privilege()),
+                    resolved.rollbackWith(a.previousValue(), executor.privilege()));
+        } catch (InvalidParametersException | RuntimeException e) {
+            LOG.warn("{}: cannot propose the rollback of action {}: {}", a.incident(), a.id(), e.getMessage());
+            return Optional.empty();
+        }
         if (!actions.claimRollback(a.id(), now, approvalTtl)) {
             return Optional.empty();
         }
+        // As many approvals as the runbook needs; the incident's requester and whoever asked for the
+        // rollback are both excluded from approving it.
         ActionRecord rollback = actions.propose(new ActionStore.Proposal(a.incident(), a.pattern(), a.runbookId(),
-                a.host(), a.parameters(), a.id(), user, 1, null, Double.NaN), now, now.plus(approvalTtl));
+                a.host(), a.parameters(), a.id(), a.requestedBy(), a.approvalsRequired(), null, Double.NaN, user, pin,
+                a.bindings()), now, now.plus(approvalTtl));
         incidents.append(a.incident(), EventType.ACTION_PROPOSED, user, now,
                 "rollback of " + a.runbookId() + " to " + a.previousValue().strip() + " requested by " + user, null,
                 List.of(presenter.card(card(rollback))));
@@ -281,21 +332,101 @@ public final class ApprovalService {
         return new ActionCard(action, title, command, risk, actions.approvers(action.id()), expectation);
     }
 
+    /** Stores the captured value before the command may start; false stops the run with nothing changed. */
+    private boolean stored(ActionRecord action, String previous) {
+        try {
+            return actions.recordCapture(action.id(), leases.owner(), previous, clock.instant());
+        } catch (StoreException | RuntimeException e) {
+            LOG.error("{}: cannot store the captured value of action {}: not running its command: {}",
+                    action.incident(), action.id(), e.toString());
+            return false;
+        }
+    }
+
+    /** Why the action would not run what its card showed (the catalog changed since), or null. */
+    private String pinMismatch(ActionRecord action, ResolvedAction resolved, ActionRecord original)
+            throws InvalidParametersException {
+        if (action.pin() == null) {
+            return null; // proposed before pins existed
+        }
+        String now = action.isRollback()
+                ? ActionPin.ofRollback(resolved.render(executor.privilege()),
+                        resolved.rollbackWith(original.previousValue(), executor.privilege()))
+                : pin(resolved);
+        return now.equals(action.pin()) ? null
+                : "not run: runbook " + action.runbookId() + " changed since this card was proposed, so what would run"
+                        + " now is not what the card showed. Nothing was changed; triage again for a card of the"
+                        + " current runbook.";
+    }
+
+    private String pin(ResolvedAction resolved) {
+        return ActionPin.of(resolved.render(executor.privilege()), resolved.rollbackTemplate());
+    }
+
+    private static Map<String, Long> bindingsOf(ActionRecord action) {
+        return action.bindings();
+    }
+
+    /**
+     * Marks UNKNOWN every action a dead process left EXECUTING (see {@link ActionStore#markInterrupted}) and
+     * says in its thread what may have happened, with the stored previous value and a Roll back button.
+     *
+     * @param deadOwner owners known to be gone (a previous run of this process)
+     */
+    public List<ActionRecord> recoverInterrupted(java.util.function.Predicate<String> deadOwner)
+            throws StoreException {
+        Instant now = clock.instant();
+        List<ActionRecord> moved = actions.markInterrupted(deadOwner, now.minus(ActionLeases.STALE));
+        for (ActionRecord a : moved) {
+            ActionCard card = card(a);
+            String happened = interruptedSummary(a);
+            incidents.append(a.incident(), EventType.ACTION_INTERRUPTED, "triagebot", now, happened, null,
+                    List.of(presenter.cardUpdate(card), presenter.interrupted(card)));
+            observer.on("unknown");
+        }
+        return moved;
+    }
+
+    /** What may have happened to an action whose process died while it ran, by the last step it reached. */
+    static String interruptedSummary(ActionRecord a) {
+        String what = a.runbookId() + " " + a.parameters() + " on " + a.host();
+        if ("command".equals(a.step()) || "read-back".equals(a.step())) {
+            return what + ": the bot stopped while the command ran or just after; the change may or may not have"
+                    + " taken effect. Value before: "
+                    + (a.previousValue() == null ? "none captured" : a.previousValue().strip());
+        }
+        return what + ": the bot stopped before the command started (at " + (a.step() == null ? "the start"
+                : "the " + a.step()) + "); nothing should have changed, but check the host.";
+    }
+
     /** An execution and the record it left. */
     private record Ran(ActionRecord record, ActionExecutor.Execution execution) {
     }
 
     private Ran run(ActionRecord action, String approver) throws StoreException {
         ActionExecutor.Execution execution;
-        ActionRecord original = null;
-        try {
+        ActionRecord original = action.isRollback() ? actions.find(action.rollbackOf()).orElseThrow() : null;
+        try (AutoCloseable lease = leases.hold(action.id())) {
             ResolvedAction resolved = catalog.resolve(action.runbookId(), action.parameters());
-            ScriptRunner runner = runners.runnerFor(new HostName(action.host()));
-            if (action.isRollback()) {
-                original = actions.find(action.rollbackOf()).orElseThrow();
-                execution = executor.rollback(runner, resolved, original.previousValue());
+            String changed = pinMismatch(action, resolved, original);
+            if (changed != null) {
+                execution = new ActionExecutor.Execution(false, null, -1, changed, false, action.runbookId());
+            } else if (action.isRollback()) {
+                ScriptRunner runner = runners.runnerFor(new HostName(action.host()));
+                execution = executor.rollback(runner, resolved, original.previousValue(), bindingsOf(action));
             } else {
-                execution = executor.execute(runner, resolved);
+                ScriptRunner runner = runners.runnerFor(new HostName(action.host()));
+                execution = executor.execute(runner, resolved, bindingsOf(action), new ActionExecutor.Hooks() {
+                    @Override
+                    public boolean captured(String previous) {
+                        return !stopping && stored(action, previous);
+                    }
+
+                    @Override
+                    public boolean stopping() {
+                        return stopping;
+                    }
+                });
             }
         } catch (InvalidParametersException | TargetException e) {
             execution = new ActionExecutor.Execution(false, null, -1, e.getMessage(), false, action.runbookId());
@@ -303,13 +434,15 @@ public final class ApprovalService {
             // Never leave an action EXECUTING: record the failure like any other.
             LOG.error("{}: action {} failed unexpectedly", action.incident(), action.id(), e);
             execution = new ActionExecutor.Execution(false, null, -1, "internal error: " + e, false, action.runbookId());
+        } catch (Exception e) {
+            throw new IllegalStateException("releasing a lease does not fail", e);
         }
         Instant now = clock.instant();
         // A rollback is not verified: it restores a value that was in place before the incident's action.
         Instant verifyAfter = action.isRollback() ? null : now.plusSeconds(
                 catalog.find(action.runbookId()).map(Runbook::settleSeconds).orElse(60));
-        ActionRecord done = actions.recordExecution(action.id(), execution.previous(), execution.exitCode(),
-                execution.output(), now, verifyAfter);
+        ActionRecord done = actions.recordExecution(action.id(), execution.state(), execution.step(),
+                execution.previous(), execution.exitCode(), execution.output(), now, verifyAfter);
         List<OutgoingMessage> messages = new ArrayList<>();
         ActionCard doneCard = card(done);
         messages.add(presenter.cardUpdate(doneCard));

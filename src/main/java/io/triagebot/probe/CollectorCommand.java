@@ -19,6 +19,12 @@ public final class CollectorCommand {
     /** The command line sent to the remote login shell (and the argv for a local run). */
     public static final String SHELL_COMMAND = "sh -c '" + WRAPPER + "'";
 
+    /**
+     * The command an action's script runs under: plain {@code sh -s}, at the login's own priority. An
+     * approved change on a saturated host must not queue behind the load it is meant to relieve.
+     */
+    public static final String ACTION_COMMAND = "sh -s";
+
     private CollectorCommand() {
     }
 }

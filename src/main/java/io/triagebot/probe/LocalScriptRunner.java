@@ -78,13 +78,73 @@ public final class LocalScriptRunner implements ScriptRunner {
         return new RunOutput(out.bytes(), exit, !finished && !out.capped(), out.capped(), err.text());
     }
 
+    @Override
+    public RunOutput run(String script, RunLimits limits, Dialogue dialogue) throws TargetException {
+        long deadline = System.nanoTime() + limits.deadline().toNanos();
+        Process process;
+        try {
+            process = new ProcessBuilder(withSetsid(new java.util.ArrayList<>(launcher), List.of("/bin/sh", "-s")))
+                    .start();
+        } catch (IOException e) {
+            throw new TargetException(TargetException.Kind.TRANSPORT, HostName.LOCAL,
+                    "local: cannot start /bin/sh: " + e.getMessage(), e);
+        }
+        BoundedCapture out = new BoundedCapture(process.getInputStream(), limits.maxOutputBytes());
+        BoundedCapture err = new BoundedCapture(process.getErrorStream(), STDERR_CAP);
+        Thread outThread = daemon(out, "action-stdout");
+        Thread errThread = daemon(err, "action-stderr");
+        OutputStream stdin = process.getOutputStream();
+        boolean finished = false;
+        boolean answered = false;
+        try {
+            stdin.write(script.getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            while (!out.capped() && System.nanoTime() < deadline) {
+                if (process.waitFor(Math.min(Dialogue.POLL_MILLIS / 5,
+                        TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1), TimeUnit.MILLISECONDS)) {
+                    finished = true;
+                    break;
+                }
+                Dialogue.Reply reply = dialogue.heard(out.bytes());
+                if (reply.stop()) {
+                    break;
+                }
+                if (reply.line() != null && !answered) {
+                    answered = true;
+                    stdin.write((reply.line() + "\n").getBytes(StandardCharsets.UTF_8));
+                    stdin.close();
+                }
+            }
+        } catch (IOException e) {
+            // The shell died before reading all of it: what it printed tells why.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!finished) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // already gone
+        }
+        joinBriefly(outThread);
+        joinBriefly(errThread);
+        return new RunOutput(out.bytes(), finished ? process.exitValue() : -1, !finished && !out.capped(),
+                out.capped(), err.text());
+    }
+
     /**
      * Under setsid the script leads its own process group, so its watchdog can kill everything it
      * started (kill -9 -$$), including a read blocked forever that would otherwise be orphaned.
      */
     private List<String> command() {
-        List<String> shell = new java.util.ArrayList<>(launcher);
-        shell.addAll(List.of("/bin/sh", "-c", CollectorCommand.WRAPPER));
+        return withSetsid(new java.util.ArrayList<>(launcher), List.of("/bin/sh", "-c", CollectorCommand.WRAPPER));
+    }
+
+    private static List<String> withSetsid(List<String> shell, List<String> command) {
+        shell.addAll(command);
         for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
             if (Files.isExecutable(Path.of(dir, "setsid"))) {
                 shell.add(0, dir + "/setsid");

@@ -33,4 +33,13 @@ public interface ScriptRunner {
         stdout.write(out.stdout(), 0, out.stdout().length);
         return new RunOutput(new byte[0], out.exitCode(), out.deadlineReached(), out.outputCapped(), out.stderr());
     }
+
+    /**
+     * Runs {@code script} with {@code sh -s} at normal priority (an action, not a probe), keeping its standard
+     * input open for what {@code dialogue} replies. A {@link Dialogue.Reply#STOP} ends the run as the deadline
+     * does: partial output, {@link RunOutput#deadlineReached()} set.
+     */
+    default RunOutput run(String script, RunLimits limits, Dialogue dialogue) throws TargetException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot hold a dialogue");
+    }
 }

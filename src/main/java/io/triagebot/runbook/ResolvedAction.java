@@ -241,15 +241,11 @@ public record ResolvedAction(Runbook runbook, Map<String, String> values) {
             argv.add(Templates.render(t, values));
         }
         String in = input == null ? null : Templates.render(input, values);
-        StringBuilder s = new StringBuilder();
-        s.append("# triagebot runbook ").append(runbook.id()).append(": ").append(step).append('\n').append(PRELUDE);
-        if (in != null) {
-            s.append("printf '%s\\n' ").append(Shell.quote(in)).append(" | ").append(Shell.quoted(argv)).append('\n');
-        } else {
-            s.append(Shell.quoted(argv)).append(" </dev/null\n");
-        }
+        String line = in != null ? "printf '%s\\n' " + Shell.quote(in) + " | " + Shell.quoted(argv)
+                : Shell.quoted(argv) + " </dev/null";
+        String s = "# triagebot runbook " + runbook.id() + ": " + step + "\n" + PRELUDE + line + "\n";
         String human = (in == null ? "" : "printf '%s\\n' " + Shell.humanWord(in) + " | ") + Shell.human(argv);
-        return new RenderedScript(s.toString(), human);
+        return new RenderedScript(s, human, line);
     }
 
     /**

@@ -63,10 +63,37 @@ public final class SlackActionPresenter implements ActionPresenter {
             s.append(e.applied() ? "\nRead back on the host: the new value holds."
                     : a.isRollback() ? "" : "\nRead back on the host: the new value could not be confirmed.");
         }
+        List<BlockElement> buttons = e.succeeded() ? List.of() : rollbackButton(a);
+        if (e.mayHaveTakenEffect()) {
+            s.append(a.state() == ActionState.TIMED_OUT ? "\n*Timed out*: it may have taken effect."
+                    : "\nThe command started: it may have taken effect.");
+            if (!buttons.isEmpty()) {
+                s.append(" Roll back restores ").append(Mrkdwn.code(a.previousValue().strip())).append('.');
+            }
+        }
         if (e.output() != null && !e.output().isBlank()) {
             s.append("\n```").append(block(e.output())).append("```");
         }
-        return reply(s.toString(), List.of());
+        return reply(s.toString(), buttons);
+    }
+
+    @Override
+    public OutgoingMessage interrupted(ActionCard card) {
+        ActionRecord a = card.action();
+        boolean commandReached = "command".equals(a.step()) || "read-back".equals(a.step());
+        StringBuilder s = new StringBuilder(":warning: *").append(Mrkdwn.escape(card.title())).append("* on ")
+                .append(Mrkdwn.code(a.host())).append(": *outcome unknown*. The bot running it stopped ")
+                .append(commandReached ? "while the command ran (or just after): the change may or may not have"
+                        + " taken effect."
+                        : "before the command started: nothing should have changed, but check the host.")
+                .append("\n").append(Mrkdwn.code(card.command()));
+        s.append("\nValue before: ").append(a.previousValue() == null ? "_none captured_"
+                : Mrkdwn.code(a.previousValue().strip()));
+        List<BlockElement> buttons = rollbackButton(a);
+        if (!buttons.isEmpty()) {
+            s.append("\nRoll back restores it; it needs approval like any action.");
+        }
+        return reply(s.toString(), buttons);
     }
 
     @Override
@@ -116,6 +143,8 @@ public final class SlackActionPresenter implements ActionPresenter {
                 + Mrkdwn.escape(card.risk()) + "* · needs " + a.approvalsRequired() + " approval"
                 + (a.approvalsRequired() == 1 ? "" : "s") + " from someone other than "
                 + SlackIds.mention(a.requestedBy())
+                + (a.proposedBy() == null || a.proposedBy().equals(a.requestedBy()) ? ""
+                        : " and " + SlackIds.mention(a.proposedBy()))
                 + (card.expectation() == null ? "" : "\n_Expected:_ " + Mrkdwn.escape(card.expectation()));
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(x -> x.text(markdownText(Mrkdwn.clip(head, 2900)))));
@@ -151,7 +180,11 @@ public final class SlackActionPresenter implements ActionPresenter {
             case EXECUTING -> ":hourglass_flowing_sand: Running, " + approvedBy;
             case EXECUTED -> ":white_check_mark: Ran, " + approvedBy + previous(a)
                     + (a.isRollback() ? "" : " · verifying after the settle time");
-            case FAILED -> ":x: Failed (exit " + a.exitCode() + "), " + approvedBy + ": details in the thread";
+            case FAILED -> ":x: Failed (exit " + a.exitCode() + "), " + approvedBy + previous(a)
+                    + ": details in the thread";
+            case TIMED_OUT -> ":hourglass: Timed out, " + approvedBy + previous(a)
+                    + ": it may have taken effect; details in the thread";
+            case UNKNOWN -> ":warning: Outcome unknown (the bot stopped while it ran), " + approvedBy + previous(a);
             case VERIFIED -> ":white_check_mark: Ran, " + approvedBy + previous(a) + " · verified: improved";
             case NOT_IMPROVED -> ":warning: Ran, " + approvedBy + previous(a) + " · verified: "
                     + Mrkdwn.escape(a.verdict() == null ? "no improvement" : a.verdict());
@@ -166,9 +199,7 @@ public final class SlackActionPresenter implements ActionPresenter {
     }
 
     private static List<BlockElement> rollbackButton(ActionRecord a) {
-        boolean undoable = !a.isRollback() && a.previousValue() != null && (a.state() == ActionState.EXECUTED
-                || a.state() == ActionState.VERIFIED || a.state() == ActionState.NOT_IMPROVED);
-        if (!undoable) {
+        if (!a.undoable()) {
             return List.of();
         }
         return List.of(button(b -> b.actionId(ROLLBACK).text(plainText("Roll back")).value(a.token())));

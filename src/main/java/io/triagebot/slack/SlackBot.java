@@ -12,6 +12,7 @@ import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
 import com.slack.api.util.http.SlackHttpClient;
 import io.triagebot.approval.ActionExecutor;
+import io.triagebot.approval.ActionLeases;
 import io.triagebot.approval.ActionStore;
 import io.triagebot.approval.ApprovalPolicy;
 import io.triagebot.approval.ApprovalService;
@@ -66,6 +67,10 @@ public final class SlackBot implements AutoCloseable {
     static final Duration ACTION_SWEEP = Duration.ofSeconds(5);
     /** Each step of an action on a host (precondition, capture, command) is bounded by this. */
     static final Duration ACTION_STEP_TIMEOUT = Duration.ofSeconds(30);
+    /** On stop, how long a running action may take to end and be recorded: its longest step, plus room. */
+    static final Duration STOP_ACTIONS = ACTION_STEP_TIMEOUT.plusSeconds(5);
+    /** On stop, the last round of Slack deliveries. The chart's terminationGracePeriodSeconds covers both. */
+    static final Duration FINAL_DELIVERY = Duration.ofSeconds(10);
 
     private final BotConfig config;
     private final Database database;
@@ -127,7 +132,7 @@ public final class SlackBot implements AutoCloseable {
         ActionExecutor executor = new ActionExecutor(ACTION_STEP_TIMEOUT,
                 approval.sudo() ? Privilege.SUDO : Privilege.AS_IS);
         this.approvals = new ApprovalService(actionStore, store, runbooks, policy, executor, runners, actionPresenter,
-                metrics::action, clock, approval.ttl());
+                metrics::action, clock, approval.ttl(), new ActionLeases(actionStore, replicaName(), clock));
         this.verification = new VerificationService(actionStore, store, approvals, runbooks, triage, actionPresenter,
                 metrics::action, clock);
         this.dispatcher = new TriageDispatcher(triage, incidents, approvals, outbox, metrics, config.concurrency(),
@@ -161,13 +166,18 @@ public final class SlackBot implements AutoCloseable {
     public void start() throws Exception {
         scheduling = Scheduling.start(database.settings(), replicaName(), Map.of(
                 OutboxRetryJob.class, () -> new OutboxRetryJob(outbox::deliverDue),
-                ActionExpiryJob.class, () -> new ActionExpiryJob(() -> guarded("expiry", approvals::expireDue)),
+                ActionExpiryJob.class, () -> new ActionExpiryJob(() -> {
+                    guarded("expiry", approvals::expireDue);
+                    // Another replica that died mid-action: its lease lapses, and whichever replica sweeps says so.
+                    guarded("interrupted actions", () -> approvals.recoverInterrupted(owner -> false));
+                }),
                 ActionVerificationJob.class, () -> new ActionVerificationJob(
                         () -> guarded("verification", verification::verifyDue))));
         scheduling.repeat(OutboxRetryJob.NAME, OutboxRetryJob.class, OUTBOX_SWEEP);
         scheduling.repeat(ActionExpiryJob.NAME, ActionExpiryJob.class, ACTION_SWEEP);
         scheduling.repeat(ActionVerificationJob.NAME, ActionVerificationJob.class, ACTION_SWEEP);
         markInterruptedTriages();
+        guarded("interrupted actions", () -> approvals.recoverInterrupted(SlackBot::previousRunOfThisProcess));
         outbox.kick();
         if (config.socketMode()) {
             socketMode = new SocketModeApp(config.slackAppToken(), app, SocketModeClient.Backend.JavaWebSocket);
@@ -265,14 +275,26 @@ public final class SlackBot implements AutoCloseable {
         if (socketMode != null) {
             socketMode.close();
         }
-        dispatcher.shutdown(config.deadline().toSeconds() + 5);
-        clicks.shutdown(ACTION_STEP_TIMEOUT.toSeconds() * 4);
+        // Triages and actions wind down side by side: the longest wait is one action step (no command starts
+        // once stopping, and a running one is recorded as soon as it ends) or one triage, whichever is longer.
+        approvals.stopping();
+        Thread triages = new Thread(() -> {
+            try {
+                dispatcher.shutdown(config.deadline().toSeconds() + 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-triages");
+        triages.start();
+        clicks.shutdown(STOP_ACTIONS.toSeconds());
+        triages.join();
         // Jobs (a verification's re-triage) finish before the last delivery round, so their news goes out too.
         if (scheduling != null) {
             scheduling.close();
         }
-        outbox.flush(Duration.ofSeconds(10));
+        outbox.flush(FINAL_DELIVERY);
         outbox.close();
+        approvals.close();
         if (ops != null) {
             ops.close();
         }
@@ -309,6 +331,24 @@ public final class SlackBot implements AutoCloseable {
             }
         }
         return ctx.ack();
+    }
+
+    /**
+     * Whether {@code owner} (an action's) was a previous run of this process: the same host name and either
+     * our own pid (a restarted container's process has the same one; two live processes never do) or a pid
+     * no longer running on this machine. Any other owner is judged by its lease alone.
+     */
+    static boolean previousRunOfThisProcess(String owner) {
+        String self = replicaName();
+        if (owner.equals(self)) {
+            return true;
+        }
+        String host = self.substring(0, self.lastIndexOf('-') + 1);
+        if (!owner.startsWith(host)) {
+            return false;
+        }
+        String pid = owner.substring(host.length());
+        return pid.matches("[0-9]{1,10}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty();
     }
 
     private static String replicaName() {

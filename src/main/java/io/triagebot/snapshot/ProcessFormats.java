@@ -40,6 +40,7 @@ final class ProcessFormats {
         long stime = Numbers.parseLong(f[12]);
         long threads = Numbers.parseLong(f[17]);
         long rss = Numbers.parseLong(f[21]);
+        long start = Numbers.parseLong(f[19]);
         if (utime == Numbers.MISSING || stime == Numbers.MISSING) {
             return null;
         }
@@ -47,7 +48,7 @@ final class ProcessFormats {
         int t = tidOverride > 0 ? tidOverride : (int) pid;
         return new ProcessStat(p, t, line.substring(open + 1, close), f[0].charAt(0), (int) Numbers.orZero(ppid),
                 Numbers.orZero(minflt), Numbers.orZero(majflt), utime, stime, (int) Numbers.orZero(threads),
-                Numbers.orZero(rss));
+                Numbers.orZero(rss), start == Numbers.MISSING || start < 0 ? -1 : start);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.Slf4jLogger;
 import io.triagebot.probe.CollectorCommand;
+import io.triagebot.probe.Dialogue;
 import io.triagebot.probe.RunLimits;
 import io.triagebot.probe.RunOutput;
 import io.triagebot.probe.ScriptRunner;
@@ -14,6 +15,7 @@ import io.triagebot.probe.TargetException;
 import io.triagebot.probe.TargetException.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +68,7 @@ public final class SshScriptRunner implements ScriptRunner {
     @Override
     public RunOutput run(String script, RunLimits limits) throws TargetException {
         Objects.requireNonNull(limits, "limits");
-        return execute(script, limits, new ExecOutput(limits.maxOutputBytes()));
+        return execute(script, limits, CollectorCommand.SHELL_COMMAND, null, new ExecOutput(limits.maxOutputBytes()));
     }
 
     @Override
@@ -74,27 +76,48 @@ public final class SshScriptRunner implements ScriptRunner {
         Objects.requireNonNull(stdout, "stdout");
         ExecOutput output = new ExecOutput(limits.maxOutputBytes(), stdout);
         try {
-            return execute(script, limits, output);
+            return execute(script, limits, CollectorCommand.SHELL_COMMAND, null, output);
         } finally {
             output.closeSink();
         }
     }
 
-    private RunOutput execute(String script, RunLimits limits, ExecOutput output) throws TargetException {
+    /** A dialogue reads what the script printed so far: its output is kept, never streamed. */
+    @Override
+    public RunOutput run(String script, RunLimits limits, Dialogue dialogue) throws TargetException {
+        Objects.requireNonNull(limits, "limits");
+        return execute(script, limits, CollectorCommand.ACTION_COMMAND, Objects.requireNonNull(dialogue, "dialogue"),
+                new ExecOutput(limits.maxOutputBytes()));
+    }
+
+    private RunOutput execute(String script, RunLimits limits, String command, Dialogue dialogue, ExecOutput output)
+            throws TargetException {
         Objects.requireNonNull(script, "script");
         Objects.requireNonNull(limits, "limits");
         Deadline deadline = Deadline.after(limits.deadline());
         OpenSessions open = new OpenSessions();
         ChannelExec exec = null;
+        OutputStream stdin = null;
         try (Watchdog watchdog = Watchdog.start(deadline, open::closeAll, "triagebot-ssh-deadline " + alias)) {
             Session target = connectRoute(open, deadline, watchdog, limits.deadline());
             try {
                 exec = (ChannelExec) target.openChannel("exec");
-                exec.setCommand(CollectorCommand.SHELL_COMMAND);
-                exec.setInputStream(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+                exec.setCommand(command);
+                if (dialogue == null) {
+                    exec.setInputStream(new ByteArrayInputStream(script.getBytes(StandardCharsets.UTF_8)));
+                } else {
+                    stdin = exec.getOutputStream(); // stays open for the dialogue's answer
+                }
                 exec.setOutputStream(output.stdoutSink());
                 exec.setErrStream(output.stderrSink());
                 exec.connect(deadline.boundedMillis(limits.deadline()));
+                if (stdin != null) {
+                    stdin.write(script.getBytes(StandardCharsets.UTF_8));
+                    stdin.flush();
+                }
+            } catch (IOException e) {
+                throw new TargetException(Kind.TRANSPORT, alias, alias + ": connected, but could not send the"
+                        + " script: " + SshFailures.oneLine(e.getMessage()), e);
             } catch (JSchException e) {
                 if (watchdog.fired() || deadline.passed()) {
                     return new RunOutput(output.stdout(), -1, true, output.capped(), output.stderrTail());
@@ -104,7 +127,7 @@ public final class SshScriptRunner implements ScriptRunner {
             }
             // From here on the read loop enforces the deadline itself; the watchdog would only race it.
             watchdog.disarm();
-            return collect(exec, output, deadline, watchdog);
+            return collect(exec, output, deadline, watchdog, new Answers(stdin, dialogue));
         } finally {
             if (exec != null) {
                 stopRemote(exec);
@@ -129,7 +152,46 @@ public final class SshScriptRunner implements ScriptRunner {
         exec.disconnect();
     }
 
-    private RunOutput collect(ChannelExec exec, ExecOutput output, Deadline deadline, Watchdog watchdog) {
+    /** The dialogue of a run, if any, and the standard input its one answer goes to. */
+    private static final class Answers {
+        private final OutputStream stdin;
+        private final Dialogue dialogue;
+        private boolean answered;
+
+        Answers(OutputStream stdin, Dialogue dialogue) {
+            this.stdin = stdin;
+            this.dialogue = dialogue;
+        }
+
+        /** Asks the dialogue; sends its line (once); returns false when it says stop. */
+        boolean proceed(ExecOutput output) {
+            if (dialogue == null) {
+                return true;
+            }
+            Dialogue.Reply reply = dialogue.heard(output.stdout());
+            if (reply.stop()) {
+                return false;
+            }
+            if (reply.line() != null && !answered) {
+                answered = true;
+                try {
+                    stdin.write((reply.line() + "\n").getBytes(StandardCharsets.UTF_8));
+                    stdin.flush();
+                    stdin.close();
+                } catch (IOException e) {
+                    // the channel closed: the read loop sees it
+                }
+            }
+            return true;
+        }
+
+        long pollMillis(long otherwise) {
+            return dialogue == null ? otherwise : Math.min(otherwise, Dialogue.POLL_MILLIS);
+        }
+    }
+
+    private RunOutput collect(ChannelExec exec, ExecOutput output, Deadline deadline, Watchdog watchdog,
+            Answers answers) {
         boolean finished = false;
         boolean deadlineReached = false;
         while (true) {
@@ -141,13 +203,13 @@ public final class SshScriptRunner implements ScriptRunner {
             if (output.capped()) {
                 break; // stop reading; the finally block disconnects, which ends the remote command
             }
-            if (deadline.passed()) {
+            if (deadline.passed() || !answers.proceed(output)) {
                 deadlineReached = true;
                 break;
             }
             try {
                 output.await(Math.min(deadline.remainingMillis(),
-                        output.stdoutEnded() ? POLL_AFTER_EOF_MILLIS : POLL_MILLIS));
+                        output.stdoutEnded() ? POLL_AFTER_EOF_MILLIS : answers.pollMillis(POLL_MILLIS)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 deadlineReached = true; // asked to stop early: hand back what we have, flagged partial

@@ -91,6 +91,7 @@ public final class TestSshd implements AutoCloseable {
     /** Options for the generated sshd_config. */
     public static final class Builder {
         private boolean allowTcpForwarding = true;
+        private String logLevel = "ERROR";
         private final List<String> extraConfig = new ArrayList<>();
 
         private Builder() {
@@ -99,6 +100,12 @@ public final class TestSshd implements AutoCloseable {
         /** {@code AllowTcpForwarding}; on by default, since ProxyJump needs it on the jump host. */
         public Builder allowTcpForwarding(boolean allow) {
             this.allowTcpForwarding = allow;
+            return this;
+        }
+
+        /** sshd's LogLevel (ERROR by default); INFO logs every login ("Accepted publickey ..."). */
+        public Builder logLevel(String level) {
+            this.logLevel = level;
             return this;
         }
 
@@ -171,7 +178,7 @@ public final class TestSshd implements AutoCloseable {
                 "PrintLastLog no",
                 "MaxStartups 100",
                 "MaxSessions 50",
-                "LogLevel ERROR",
+                "LogLevel " + options.logLevel,
                 "AllowTcpForwarding " + (options.allowTcpForwarding ? "yes" : "no")));
         lines.addAll(options.extraConfig);
         return String.join("\n", lines) + "\n";
@@ -275,6 +282,11 @@ public final class TestSshd implements AutoCloseable {
     public void authorizeKey(Path publicKeyFile) throws IOException {
         Files.writeString(dir.resolve("authorized_keys"), Files.readString(publicKeyFile),
                 StandardOpenOption.APPEND);
+    }
+
+    /** Logins sshd accepted so far; needs {@link Builder#logLevel} INFO or more. */
+    public long acceptedLogins() {
+        return logText().lines().filter(l -> l.contains("Accepted publickey")).count();
     }
 
     /** What sshd logged (errors only), for assertion messages. */
