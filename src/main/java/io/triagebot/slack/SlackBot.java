@@ -61,6 +61,8 @@ public final class SlackBot implements AutoCloseable {
 
     /** How often the outbox is swept for retries and leftovers. */
     static final Duration OUTBOX_SWEEP = Duration.ofSeconds(5);
+    /** The longest one Slack Web API call may take; claims on outbox messages are sized from it. */
+    static final Duration SLACK_CALL_TIMEOUT = Duration.ofSeconds(30);
     /** How often expired proposals and due verifications are looked for. */
     static final Duration ACTION_SWEEP = Duration.ofSeconds(5);
     /** Each step of an action on a host (precondition, capture, command) is bounded by this. */
@@ -98,7 +100,7 @@ public final class SlackBot implements AutoCloseable {
         slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
         slackConfig.setHttpClientReadTimeoutMillis(15_000);
         slackConfig.setHttpClientWriteTimeoutMillis(15_000);
-        slackConfig.setHttpClientCallTimeoutMillis(30_000);
+        slackConfig.setHttpClientCallTimeoutMillis((int) SLACK_CALL_TIMEOUT.toMillis());
         Slack slack = Slack.getInstance(slackConfig);
         this.app = new App(AppConfig.builder()
                 .singleTeamBotToken(config.slackBotToken())
@@ -107,18 +109,22 @@ public final class SlackBot implements AutoCloseable {
                 .build());
         // Quick retries here; the outbox retries for as long as it takes after that.
         this.poster = new SlackPoster(slack.methods(config.slackBotToken()),
-                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30)));
+                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30),
+                        SLACK_CALL_TIMEOUT));
         IncidentStore store = new IncidentStore(database);
-        this.metrics = new BotMetrics(store::pendingCount);
+        this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
+        this.metrics = new BotMetrics(store::pendingCount,
+                () -> store.oldestPendingAge(clock.instant()).toMillis() / 1000.0, outbox::tokenOk);
         this.readiness = Readiness.builder()
                 .part(Readiness.DATABASE, database::healthy)
                 .part(Readiness.SCHEDULER, () -> scheduling != null && scheduling.healthy())
                 // HTTP mode: Bolt verified the token at start and Slack calls in; Socket Mode: the socket is up.
                 .part(Readiness.SLACK, () -> socketMode == null ? http != null && http.isStarted()
                         : socketMode.getClient().verifyConnection())
+                // A refused token pauses delivery (nothing is lost); this says so until it works again.
+                .part(Readiness.SLACK_TOKEN, outbox::tokenOk)
                 .build();
         this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock);
-        this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
         AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
         BotConfig.Approval approval = config.approval();
         // With no approvers named, the people allowed to triage (everyone, by default) may approve.
