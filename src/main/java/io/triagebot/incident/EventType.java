@@ -21,5 +21,7 @@ public enum EventType {
     ACTION_INTERRUPTED,
     NOTE,
     RESOLVED,
-    TIMELINE_EXPORTED
+    TIMELINE_EXPORTED,
+    /** Slack refused one of the incident's messages for good; the thread was told, later messages went on. */
+    DELIVERY_FAILED
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -115,14 +116,16 @@ public final class IncidentStore {
 
     /**
      * Claims messages that are due, at most one per incident (the next in its order), for {@code lease}.
-     * Several bot replicas may call this at once: a row is claimed by exactly one.
+     * Several bot replicas may call this at once: a row is claimed by exactly one. A message that failed for
+     * good never holds back the ones after it: only PENDING messages keep their successors waiting.
      */
     public List<OutboxItem> claimDue(String claimant, Instant now, Duration lease, int limit) throws StoreException {
         List<OutboxItem> candidates = jdbc.inTransaction(c -> Jdbc.query(c,
                 "SELECT o.id, o.incident_id, o.seq, o.kind, o.channel, o.message, o.attempts, o.next_attempt_at,"
                         + " i.anchor_ts, o.message_key, (SELECT MIN(r.slack_ts) FROM outbox r"
                         + " WHERE r.incident_id = o.incident_id AND r.message_key = o.message_key AND r.kind = 'REPLY'"
-                        + " AND r.status = 'SENT') AS target_ts FROM outbox o JOIN incident i ON i.id = o.incident_id"
+                        + " AND r.status = 'SENT') AS target_ts, o.delivery_key, o.in_doubt, o.created_at"
+                        + " FROM outbox o JOIN incident i ON i.id = o.incident_id"
                         + " WHERE o.status = 'PENDING' AND o.next_attempt_at <= ?"
                         + " AND (o.claimed_until IS NULL OR o.claimed_until < ?)"
                         + " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.incident_id = o.incident_id"
@@ -131,7 +134,8 @@ public final class IncidentStore {
                 rs -> new OutboxItem(rs.getLong("id"), new IncidentId(rs.getLong("incident_id")), rs.getInt("seq"),
                         OutboxKind.valueOf(rs.getString("kind")), rs.getString("channel"), rs.getString("message"),
                         rs.getInt("attempts"), Jdbc.instant(rs, "next_attempt_at"), rs.getString("anchor_ts"),
-                        rs.getString("message_key"), rs.getString("target_ts")),
+                        rs.getString("message_key"), rs.getString("target_ts"), deliveryKey(rs),
+                        rs.getBoolean("in_doubt"), Jdbc.instant(rs, "created_at"), claimant),
                 now, now, limit));
         List<OutboxItem> claimed = new ArrayList<>();
         for (OutboxItem item : candidates) {
@@ -145,29 +149,98 @@ public final class IncidentStore {
         return claimed;
     }
 
-    /** Slack accepted it: never send it again. An anchor's ts becomes the incident's. */
-    public void markSent(OutboxItem item, String slackTs, Instant at) throws StoreException {
-        jdbc.inTransaction(c -> {
-            Jdbc.update(c, "UPDATE outbox SET status = 'SENT', slack_ts = ?, sent_at = ?, attempts = attempts + 1,"
-                    + " claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = ?", slackTs, at, item.id());
-            if (item.kind() == OutboxKind.ANCHOR && slackTs != null) {
+    /**
+     * Extends the claim to {@code until} right before an attempt, so a message late in a batch gets a whole
+     * lease too; with {@code posting}, also notes that a post may reach Slack from now on. False when the
+     * claim is no longer this item's claimant's (it expired and another replica took the message).
+     */
+    public boolean renewClaim(OutboxItem item, Instant now, Instant until, boolean posting) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET claimed_until = ?"
+                + (posting ? ", in_doubt = TRUE" : "") + " WHERE id = ? AND status = 'PENDING' AND claimed_by = ?"
+                + " AND claimed_until >= ?", until, item.id(), item.claimedBy(), now)) == 1;
+    }
+
+    /**
+     * Slack accepted it: never send it again. An anchor's ts becomes the incident's. Only the claim's owner
+     * may mark it; false (nothing changed) when the claim expired and another replica took it over.
+     */
+    public boolean markSent(OutboxItem item, String slackTs, Instant at) throws StoreException {
+        return jdbc.inTransaction(c -> {
+            int changed = Jdbc.update(c, "UPDATE outbox SET status = 'SENT', slack_ts = ?, sent_at = ?,"
+                    + " attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL, last_error = NULL,"
+                    + " in_doubt = FALSE WHERE id = ? AND status = 'PENDING' AND claimed_by = ?", slackTs, at,
+                    item.id(), item.claimedBy());
+            if (changed == 1 && item.kind() == OutboxKind.ANCHOR && slackTs != null) {
                 Jdbc.update(c, "UPDATE incident SET anchor_ts = ? WHERE id = ?", slackTs, item.incident().value());
             }
-            return null;
+            return changed == 1;
         });
     }
 
-    /** Slack did not take it this time: try again at {@code next}. */
-    public void markRetry(OutboxItem item, String error, Instant next) throws StoreException {
-        jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
-                + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", next, Jdbc.fit(error, 1000),
-                item.id()));
+    /**
+     * Slack did not take it this time: try again at {@code next}. {@code maybePosted} keeps the message in
+     * doubt (looked up before the next post); false when Slack's answer says it was not stored.
+     */
+    public boolean markRetry(OutboxItem item, String error, Instant next, boolean maybePosted) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?,"
+                + " last_error = ?, claimed_by = NULL, claimed_until = NULL" + (maybePosted ? "" : ", in_doubt = FALSE")
+                + " WHERE id = ? AND status = 'PENDING' AND claimed_by = ?", next, Jdbc.fit(error, 1000), item.id(),
+                item.claimedBy())) == 1;
     }
 
-    /** Slack will never take it (channel gone, bot removed): stop trying, keep the record. */
+    /** Slack did not take it this time: try again at {@code next} (kept in doubt). */
+    public void markRetry(OutboxItem item, String error, Instant next) throws StoreException {
+        markRetry(item, error, next, true);
+    }
+
+    /**
+     * Gives the claim back without counting an attempt (delivery is paused, e.g. the token is refused): the
+     * message stays first in its incident's order, due at once when delivery resumes.
+     */
+    public boolean release(OutboxItem item, String error) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET last_error = ?, claimed_by = NULL,"
+                + " claimed_until = NULL WHERE id = ? AND status = 'PENDING' AND claimed_by = ?",
+                Jdbc.fit(error, 1000), item.id(), item.claimedBy())) == 1;
+    }
+
+    /**
+     * Slack will never take it (it refused the message itself, or the channel is gone): FAILED, recorded
+     * in the incident's timeline as {@link EventType#DELIVERY_FAILED} with {@code summary}, and
+     * {@code notices} (telling the thread) queued, all in one transaction. The incident's later messages
+     * are delivered as if this one had been. False when the claim was no longer its claimant's.
+     */
+    public boolean markFailed(OutboxItem item, String error, Instant at, String summary,
+            List<OutgoingMessage> notices) throws StoreException {
+        return jdbc.inTransaction(c -> {
+            int changed = Jdbc.update(c, "UPDATE outbox SET status = 'FAILED', attempts = attempts + 1,"
+                    + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ? AND status = 'PENDING'"
+                    + " AND claimed_by = ?", Jdbc.fit(error, 1000), item.id(), item.claimedBy());
+            if (changed == 1) {
+                appendIn(c, item.incident(), EventType.DELIVERY_FAILED, TimelineEvent.BOT, at, summary, null, notices);
+            }
+            return changed == 1;
+        });
+    }
+
+    /** Kept for stores written before FAILED existed; new permanent failures go through {@link #markFailed}. */
     public void markDead(OutboxItem item, String error) throws StoreException {
         jdbc.inTransaction(c -> Jdbc.update(c, "UPDATE outbox SET status = 'DEAD', attempts = attempts + 1,"
                 + " last_error = ?, claimed_by = NULL, claimed_until = NULL WHERE id = ?", Jdbc.fit(error, 1000), item.id()));
+    }
+
+    /** How long the oldest message Slack has not accepted has waited; zero when none waits. */
+    public Duration oldestPendingAge(Instant now) throws StoreException {
+        List<Instant> oldest = jdbc.inTransaction(c -> Jdbc.query(c,
+                "SELECT MIN(created_at) AS oldest FROM outbox WHERE status = 'PENDING'",
+                rs -> Jdbc.instant(rs, "oldest")));
+        Instant first = oldest.isEmpty() ? null : oldest.get(0);
+        return first == null || first.isAfter(now) ? Duration.ZERO : Duration.between(first, now);
+    }
+
+    /** Messages by status ('PENDING', 'SENT', 'FAILED', 'DEAD'): for tests and operators. */
+    public int countByStatus(IncidentId incident, String status) throws StoreException {
+        return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT COUNT(*) FROM outbox WHERE incident_id = ? AND status = ?",
+                rs -> rs.getInt(1), incident.value(), status).get(0));
     }
 
     public int pendingCount() throws StoreException {
@@ -199,11 +272,17 @@ public final class IncidentStore {
                 incident.value()).get(0);
         for (OutgoingMessage m : messages) {
             Jdbc.insert(c, "INSERT INTO outbox (incident_id, event_id, seq, kind, channel, message, message_key, status,"
-                    + " attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",
-                    incident.value(), eventId, nextSeq(c, "outbox", incident), m.kind(), channel, m.body(), m.key(),
-                    at, at);
+                    + " attempts, next_attempt_at, created_at, delivery_key) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0,"
+                    + " ?, ?, ?)", incident.value(), eventId, nextSeq(c, "outbox", incident), m.kind(), channel,
+                    m.body(), m.key(), at, at, UUID.randomUUID().toString());
         }
         return new TimelineEvent(eventId, incident, seq, type, actor, at, summary, payload);
+    }
+
+    /** Rows queued before keys existed get one from their id (unique within this database). */
+    private static String deliveryKey(ResultSet rs) throws SQLException {
+        String key = rs.getString("delivery_key");
+        return key != null ? key : "outbox-" + rs.getLong("id");
     }
 
     private static int nextSeq(Connection c, String table, IncidentId incident) throws SQLException {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,14 +85,40 @@ public final class BotMetrics {
     private final Counter slackApiCalls;
     private final Histogram slackApiDuration;
 
-    /** @param outboxDepth read at every scrape for {@code triagebot_outbox_depth}; should answer quickly */
+    /** How old the oldest message Slack has not accepted is, in seconds (0 when none waits). May throw. */
+    @FunctionalInterface
+    public interface Age {
+        double seconds() throws Exception;
+    }
+
+    /**
+     * For parts that deliver nothing (tests, tools): no message ever waits and the token counts as working.
+     *
+     * @param outboxDepth read at every scrape for {@code triagebot_outbox_depth}; should answer quickly
+     */
     public BotMetrics(Depth outboxDepth) {
-        this(outboxDepth, BuildInfo.current());
+        this(outboxDepth, () -> 0, () -> true, BuildInfo.current());
+    }
+
+    /**
+     * @param outboxDepth read at every scrape for {@code triagebot_outbox_depth}
+     * @param oldestAge read at every scrape for {@code triagebot_outbox_oldest_age_seconds}
+     * @param tokenOk read at every scrape for {@code triagebot_slack_token_ok}: false while Slack refuses the
+     *     bot token
+     */
+    public BotMetrics(Depth outboxDepth, Age oldestAge, BooleanSupplier tokenOk) {
+        this(outboxDepth, oldestAge, tokenOk, BuildInfo.current());
     }
 
     /** @param build what {@code triagebot_build_info} reports */
     BotMetrics(Depth outboxDepth, BuildInfo build) {
+        this(outboxDepth, () -> 0, () -> true, build);
+    }
+
+    private BotMetrics(Depth outboxDepth, Age oldestAge, BooleanSupplier tokenOk, BuildInfo build) {
         Objects.requireNonNull(outboxDepth, "outboxDepth");
+        Objects.requireNonNull(oldestAge, "oldestAge");
+        Objects.requireNonNull(tokenOk, "tokenOk");
         Info.builder()
                 .name("triagebot_build_info")
                 .help("The running build: its version and git commit (unknown when built outside git); always 1")
@@ -147,7 +174,18 @@ public final class BotMetrics {
         GaugeWithCallback.builder()
                 .name("triagebot_outbox_depth")
                 .help("Messages waiting in the outbox for Slack to accept them (NaN when the store cannot say)")
-                .callback(callback -> callback.call(read(outboxDepth)))
+                .callback(callback -> callback.call(read(outboxDepth::read)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("triagebot_outbox_oldest_age_seconds")
+                .help("Seconds the oldest message Slack has not accepted has waited; 0 when none waits"
+                        + " (NaN when the store cannot say)")
+                .callback(callback -> callback.call(read(oldestAge::seconds)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("triagebot_slack_token_ok")
+                .help("1 while Slack accepts the bot token, 0 while it refuses it (delivery is paused then)")
+                .callback(callback -> callback.call(tokenOk.getAsBoolean() ? 1 : 0))
                 .register(registry);
 
         // Known series start at zero, so rate() and absent() work before the first event of each kind.
@@ -233,10 +271,16 @@ public final class BotMetrics {
         return allowed.contains(lower) ? lower : OTHER;
     }
 
+    /** A reading that may fail. */
+    @FunctionalInterface
+    private interface Gauge {
+        double read() throws Exception;
+    }
+
     /** A broken store must not break the scrape: the other metrics still matter most when it is down. */
-    private static double read(Depth depth) {
+    private static double read(Gauge gauge) {
         try {
-            return depth.read();
+            return gauge.read();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Double.NaN;

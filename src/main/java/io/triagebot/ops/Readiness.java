@@ -32,6 +32,8 @@ public final class Readiness implements AutoCloseable {
     public static final String DATABASE = "database";
     public static final String SCHEDULER = "scheduler";
     public static final String SLACK = "slack";
+    /** Slack accepts the bot token (delivery pauses while it does not). */
+    public static final String SLACK_TOKEN = "slack_token";
 
     /** Well inside the usual probe timeouts (Kubernetes: 1 s default, often raised to 3-5 s). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);

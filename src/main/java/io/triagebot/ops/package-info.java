@@ -30,6 +30,10 @@
  *       refused, rejected, expired, executed, failed, verified, not_improved, rolled_back)</td></tr>
  *   <tr><td>{@code triagebot_outbox_depth}</td><td>gauge</td><td>messages waiting for Slack; NaN when the
  *       store cannot say</td></tr>
+ *   <tr><td>{@code triagebot_outbox_oldest_age_seconds}</td><td>gauge</td><td>seconds the oldest message
+ *       Slack has not accepted has waited; 0 when none waits, NaN when the store cannot say</td></tr>
+ *   <tr><td>{@code triagebot_slack_token_ok}</td><td>gauge</td><td>1 while Slack accepts the bot token, 0
+ *       while it refuses it and delivery is paused</td></tr>
  *   <tr><td>{@code triagebot_slack_requests_total}</td><td>counter</td><td>{@code kind} (slash_command,
  *       block_action)</td></tr>
  *   <tr><td>{@code triagebot_build_info}</td><td>gauge, always 1</td><td>{@code version}, {@code commit}

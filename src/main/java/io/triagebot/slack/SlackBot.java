@@ -63,6 +63,8 @@ public final class SlackBot implements AutoCloseable {
 
     /** How often the outbox is swept for retries and leftovers. */
     static final Duration OUTBOX_SWEEP = Duration.ofSeconds(5);
+    /** The longest one Slack Web API call may take; claims on outbox messages are sized from it. */
+    static final Duration SLACK_CALL_TIMEOUT = Duration.ofSeconds(30);
     /** How often expired proposals and due verifications are looked for. */
     static final Duration ACTION_SWEEP = Duration.ofSeconds(5);
     /** Each step of an action on a host (precondition, capture, command) is bounded by this. */
@@ -101,7 +103,9 @@ public final class SlackBot implements AutoCloseable {
         this.database = database;
         this.clock = clock;
         IncidentStore store = new IncidentStore(database);
-        this.metrics = new BotMetrics(store::pendingCount);
+        // Metrics first: the Slack client reports every call to them.
+        this.metrics = new BotMetrics(store::pendingCount,
+                () -> store.oldestPendingAge(clock.instant()).toMillis() / 1000.0, this::tokenOk);
         Slack slack = slackClient(config.slackApiUrl(), metrics);
         this.app = new App(AppConfig.builder()
                 .singleTeamBotToken(config.slackBotToken())
@@ -110,16 +114,19 @@ public final class SlackBot implements AutoCloseable {
                 .build());
         // Quick retries here; the outbox retries for as long as it takes after that.
         this.poster = new SlackPoster(slack.methods(config.slackBotToken()),
-                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30)));
+                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(30),
+                        SLACK_CALL_TIMEOUT));
+        this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
         this.readiness = Readiness.builder()
                 .part(Readiness.DATABASE, database::healthy)
                 .part(Readiness.SCHEDULER, () -> scheduling != null && scheduling.healthy())
                 // HTTP mode: Bolt verified the token at start and Slack calls in; Socket Mode: the socket is up.
                 .part(Readiness.SLACK, () -> socketMode == null ? http != null && http.isStarted()
                         : socketMode.getClient().verifyConnection())
+                // A refused token pauses delivery (nothing is lost); this says so until it works again.
+                .part(Readiness.SLACK_TOKEN, outbox::tokenOk)
                 .build();
         this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock);
-        this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
         AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
         BotConfig.Approval approval = config.approval();
         // With no approvers named, the people allowed to triage (everyone, by default) may approve.
@@ -208,13 +215,18 @@ public final class SlackBot implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
+    /** Whether Slack accepts the bot token, as the outbox last found (true before it first tried). */
+    private boolean tokenOk() {
+        return outbox == null || outbox.tokenOk();
+    }
+
     /** The Web API client: Slack's own OkHttp setup, with every call timed and counted by method. */
     private static Slack slackClient(String apiUrl, BotMetrics metrics) {
         SlackConfig slackConfig = new SlackConfig();
         slackConfig.setMethodsEndpointUrlPrefix(apiUrl);
         slackConfig.setHttpClientReadTimeoutMillis(15_000);
         slackConfig.setHttpClientWriteTimeoutMillis(15_000);
-        slackConfig.setHttpClientCallTimeoutMillis(30_000);
+        slackConfig.setHttpClientCallTimeoutMillis((int) SLACK_CALL_TIMEOUT.toMillis());
         OkHttpClient observed = SlackHttpClient.buildOkHttpClient(slackConfig).newBuilder()
                 .addInterceptor(new SlackApiObserver(metrics))
                 .build();

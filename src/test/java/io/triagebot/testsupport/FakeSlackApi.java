@@ -18,8 +18,11 @@ import java.util.Map;
 /** The Slack Web API, faked by WireMock on 127.0.0.1: the one part of Slack that cannot run here. */
 public final class FakeSlackApi implements AutoCloseable {
 
+    /** The messages Slack stored, with their metadata; answers conversations.replies and history. */
+    public final SlackChannels channels = new SlackChannels();
+
     public final WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
-            .globalTemplating(true));
+            .globalTemplating(true).extensions(channels));
 
     public FakeSlackApi() {
         server.start();
@@ -29,12 +32,17 @@ public final class FakeSlackApi implements AutoCloseable {
     /** Healthy Slack: every call succeeds. */
     public void reset() {
         server.resetAll();
+        channels.clear();
         server.stubFor(post(urlPathEqualTo("/api/auth.test")).willReturn(okJson(
                 "{\"ok\":true,\"url\":\"https://example.slack.com/\",\"team\":\"Example\",\"user\":\"triagebot\","
                         + "\"team_id\":\"T0001\",\"user_id\":\"UBOT0001\",\"bot_id\":\"BBOT0001\"}")));
-        // Like Slack, every message gets its own ts.
-        server.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).atPriority(5).willReturn(okJson(
-                "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"1764032400.{{randomValue length=6 type='NUMERIC'}}\"}")));
+        // Like Slack, every message gets its own ts, and is kept (with its metadata) for the reads below.
+        server.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).atPriority(5)
+                .willReturn(aResponse().withStatus(200).withTransformers(SlackChannels.NAME)));
+        server.stubFor(post(urlPathEqualTo("/api/conversations.replies")).atPriority(5)
+                .willReturn(aResponse().withStatus(200).withTransformers(SlackChannels.NAME)));
+        server.stubFor(post(urlPathEqualTo("/api/conversations.history")).atPriority(5)
+                .willReturn(aResponse().withStatus(200).withTransformers(SlackChannels.NAME)));
         server.stubFor(post(urlPathEqualTo("/api/chat.update")).atPriority(5).willReturn(okJson(
                 "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"{{formData request.body 'f'}}{{f.ts}}\"}")));
         server.stubFor(post(urlPathEqualTo("/api/chat.postEphemeral")).atPriority(5).willReturn(okJson(
@@ -91,6 +99,33 @@ public final class FakeSlackApi implements AutoCloseable {
         }
     }
 
+    /**
+     * The first chat.postMessage is stored by Slack but answered only after {@code delayMillis}: a client
+     * with a shorter read timeout cannot tell whether it was posted.
+     */
+    public void slowFirstPost(int delayMillis) {
+        server.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).atPriority(1).inScenario("slow-first-post")
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(200).withFixedDelay(delayMillis).withTransformers(SlackChannels.NAME))
+                .willSetStateTo("answered"));
+    }
+
+    /** Every call to {@code method} answers HTTP 200 {@code ok: false} with {@code error} until {@link #reset()}. */
+    public void refuse(String method, String error) {
+        server.stubFor(post(urlPathEqualTo("/api/" + method)).atPriority(1)
+                .willReturn(okJson("{\"ok\":false,\"error\":\"" + error + "\"}")));
+    }
+
+    /**
+     * chat.postMessage calls whose form body contains {@code marker} (plain letters and digits, so encoding
+     * cannot hide it) answer {@code ok: false} with {@code error}, like Slack refusing that message.
+     */
+    public void refusePostsContaining(String marker, String error) {
+        server.stubFor(post(urlPathEqualTo("/api/chat.postMessage")).atPriority(2)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing(marker))
+                .willReturn(okJson("{\"ok\":false,\"error\":\"" + error + "\"}")));
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.port() + "/api/";
     }
@@ -130,7 +165,7 @@ public final class FakeSlackApi implements AutoCloseable {
                 .filter(e -> e.getResponse().getStatus() == 200).count();
     }
 
-    private static Map<String, String> form(LoggedRequest r) {
+    static Map<String, String> form(com.github.tomakehurst.wiremock.http.Request r) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String pair : r.getBodyAsString().split("&")) {
             int eq = pair.indexOf('=');
