@@ -23,7 +23,8 @@ public final class BotConfigLoader {
     static final Set<String> TOP_KEYS = YamlMap.keySet("slack", "approval", "triage", "ssh", "database", "commands",
             "runbooks", "thresholds", "dataDir");
     static final Set<String> DATABASE_KEYS = YamlMap.keySet("url", "user");
-    static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers");
+    static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers",
+            "recallSharedChannels");
     static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");
     static final Set<String> SSH_KEYS = YamlMap.keySet("config");
     static final Set<String> APPROVAL_KEYS = YamlMap.keySet("approvers", "approverGroups", "allowSelfApproval",
@@ -111,7 +112,7 @@ public final class BotConfigLoader {
             return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, channels, users,
                     Duration.ofMillis(Math.round(window * 1000)), Duration.ofMillis(Math.round(deadline * 1000)),
                     concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir, db, runbooks,
-                    approval(section(doc, "approval", APPROVAL_KEYS), env));
+                    approval(section(doc, "approval", APPROVAL_KEYS), env), ids(slack, "recallSharedChannels"));
         } catch (YamlException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -39,7 +39,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ServletContextHandler;
@@ -117,7 +116,8 @@ public final class SlackBot implements AutoCloseable {
                 .part(Readiness.SLACK, () -> socketMode == null ? http != null && http.isStarted()
                         : socketMode.getClient().verifyConnection())
                 .build();
-        this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock);
+        this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock,
+                config.recallSharedChannels());
         this.outbox = new OutboxDeliverer(store, poster, replicaName(), clock);
         AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
         BotConfig.Approval approval = config.approval();
@@ -145,8 +145,8 @@ public final class SlackBot implements AutoCloseable {
             return command.apply(req, ctx);
         });
         app.blockAction(AnchorMessages.TIMELINE_ACTION, (req, ctx) -> button(req.getPayload(), actions::timeline, ctx));
-        app.blockAction(AnchorMessages.RESOLVE_ACTION,
-                (req, ctx) -> button(req.getPayload(), (id, user) -> actions.resolve(id, user, null), ctx));
+        app.blockAction(AnchorMessages.RESOLVE_ACTION, (req, ctx) -> button(req.getPayload(),
+                (id, channel, user) -> actions.resolve(id, channel, user, null), ctx));
         onClick(SlackActionPresenter.APPROVE, ActionClicks.Kind.APPROVE);
         onClick(SlackActionPresenter.DRY_RUN, ActionClicks.Kind.DRY_RUN);
         onClick(SlackActionPresenter.REJECT, ActionClicks.Kind.REJECT);
@@ -282,14 +282,19 @@ public final class SlackBot implements AutoCloseable {
         }
     }
 
-    private Response button(BlockActionPayload payload, BiFunction<IncidentId, String, String> action,
-            ActionContext ctx) {
+    /** An anchor button: the incident it names, the channel it was clicked in, who clicked; returns the answer. */
+    @FunctionalInterface
+    private interface AnchorButton {
+        String apply(IncidentId id, String channel, String user);
+    }
+
+    private Response button(BlockActionPayload payload, AnchorButton action, ActionContext ctx) {
         String user = payload.getUser() == null ? null : payload.getUser().getId();
         String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
         Optional<IncidentId> id = payload.getActions() == null || payload.getActions().isEmpty() ? Optional.empty()
                 : IncidentId.parse(payload.getActions().get(0).getValue());
         if (id.isPresent() && SlackIds.isId(user) && SlackIds.isId(channel)) {
-            String answer = action.apply(id.get(), user);
+            String answer = action.apply(id.get(), channel, user);
             try {
                 poster.ephemeral(channel, user, answer);
             } catch (SlackDeliveryException e) {
