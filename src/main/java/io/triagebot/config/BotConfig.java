@@ -23,6 +23,8 @@ import java.util.Set;
  * @param database where incidents live: H2 under dataDir by default, PostgreSQL by URL
  * @param runbooks site runbook directory; null means the built-in catalog
  * @param approval who may approve runbook actions, and for how long a proposal stands
+ * @param recallSharedChannels channel ids whose incidents "seen before" may quote in one another; empty
+ *     means each channel's recall quotes only its own incidents
  */
 public record BotConfig(
         String slackBotToken,
@@ -44,7 +46,12 @@ public record BotConfig(
         Path dataDir,
         DatabaseSettings database,
         Path runbooks,
-        Approval approval) {
+        Approval approval,
+        Set<String> recallSharedChannels) {
+
+    public BotConfig {
+        recallSharedChannels = Set.copyOf(recallSharedChannels);
+    }
 
     /**
      * Approve-to-run settings.
@@ -81,6 +88,7 @@ public record BotConfig(
                 + (allowedUsers.isEmpty() ? ", any user" : ", users " + allowedUsers)
                 + ", approvers " + (approval.approvers().isEmpty() && approval.approverGroups().isEmpty()
                         ? "anyone allowed to triage" : approval.approvers() + " " + approval.approverGroups())
-                + (approval.allowSelfApproval() ? " (self-approval allowed)" : "");
+                + (approval.allowSelfApproval() ? " (self-approval allowed)" : "")
+                + (recallSharedChannels.isEmpty() ? "" : ", recall shared by " + recallSharedChannels);
     }
 }

@@ -26,7 +26,8 @@ public final class BotConfigLoader {
     /** Prometheus' conventional exporter port: scrapers and probes expect something there, not Slack. */
     static final int DEFAULT_OPS_PORT = 9090;
     static final Set<String> DATABASE_KEYS = YamlMap.keySet("url", "user");
-    static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers");
+    static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers",
+            "recallSharedChannels");
     static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");
     static final Set<String> SSH_KEYS = YamlMap.keySet("config");
     static final Set<String> APPROVAL_KEYS = YamlMap.keySet("approvers", "approverGroups", "allowSelfApproval",
@@ -123,7 +124,7 @@ public final class BotConfigLoader {
             return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, opsPort, channels, users,
                     Duration.ofMillis(Math.round(window * 1000)), Duration.ofMillis(Math.round(deadline * 1000)),
                     concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir, db, runbooks,
-                    approval(section(doc, "approval", APPROVAL_KEYS), env));
+                    approval(section(doc, "approval", APPROVAL_KEYS), env), ids(slack, "recallSharedChannels"));
         } catch (YamlException e) {
             throw new ConfigException(e.getMessage());
         }

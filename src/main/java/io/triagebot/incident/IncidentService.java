@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -27,12 +28,31 @@ public final class IncidentService {
     private final IncidentStore store;
     private final IncidentPresenter presenter;
     private final Clock clock;
+    private final Set<String> recallShared;
     private final ReportJson json = new ReportJson(new ObjectMapper());
 
+    /** Recall stays within each incident's own channel. */
     public IncidentService(IncidentStore store, IncidentPresenter presenter, Clock clock) {
+        this(store, presenter, clock, Set.of());
+    }
+
+    /**
+     * @param recallShared channels whose incidents recall may quote in one another ("seen before"); any
+     *     other channel's recall sees only its own incidents
+     */
+    public IncidentService(IncidentStore store, IncidentPresenter presenter, Clock clock, Set<String> recallShared) {
         this.store = store;
         this.presenter = presenter;
         this.clock = clock;
+        this.recallShared = Set.copyOf(recallShared);
+    }
+
+    /** The channels whose incidents may be quoted to {@code channel}. */
+    Set<String> recallChannels(String channel) {
+        if (!recallShared.contains(channel)) {
+            return Set.of(channel);
+        }
+        return recallShared;
     }
 
     public IncidentStore store() {
@@ -122,7 +142,8 @@ public final class IncidentService {
 
     private List<Recollection> recall(Incident incident, String pattern) throws StoreException {
         List<Recollection> out = new ArrayList<>();
-        for (Incident past : store.similar(incident.host(), pattern, incident.id(), RECALL_LIMIT)) {
+        for (Incident past : store.similar(incident.host(), pattern, incident.id(),
+                recallChannels(incident.channel()), RECALL_LIMIT)) {
             List<String> worked = new ArrayList<>();
             for (TimelineEvent e : store.events(past.id(), EventType.ACTION_VERIFIED)) {
                 worked.add(e.summary());

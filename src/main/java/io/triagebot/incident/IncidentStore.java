@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -89,14 +91,24 @@ public final class IncidentStore {
     }
 
     /**
-     * Earlier triaged incidents on the same host, or with the same primary pattern (when there is one),
-     * newest first.
+     * Earlier triaged incidents of {@code channels} on the same host, or with the same primary pattern (when
+     * there is one), newest first. Only those channels: an incident is never quoted where its channel's
+     * members could not read it.
      */
-    public List<Incident> similar(String host, String pattern, IncidentId exclude, int limit) throws StoreException {
+    public List<Incident> similar(String host, String pattern, IncidentId exclude, Set<String> channels, int limit)
+            throws StoreException {
+        if (channels.isEmpty()) {
+            return List.of();
+        }
+        List<Object> args = new ArrayList<>(List.of(exclude.value(), host));
+        args.add(pattern);
+        List<String> sorted = new ArrayList<>(new TreeSet<>(channels));
+        args.addAll(sorted);
+        args.add(limit);
+        String in = String.join(", ", java.util.Collections.nCopies(sorted.size(), "?"));
         return jdbc.inTransaction(c -> Jdbc.query(c, "SELECT " + INCIDENT_COLUMNS + " FROM incident"
-                + " WHERE id < ? AND severity IS NOT NULL AND (host = ? OR pattern = ?)"
-                + " ORDER BY opened_at DESC, id DESC LIMIT ?", IncidentStore::incident, exclude.value(), host,
-                pattern, limit));
+                + " WHERE id < ? AND severity IS NOT NULL AND (host = ? OR pattern = ?) AND channel IN (" + in + ")"
+                + " ORDER BY opened_at DESC, id DESC LIMIT ?", IncidentStore::incident, args.toArray()));
     }
 
     /** Events of one type across incidents (e.g. the actions that worked on a past incident). */

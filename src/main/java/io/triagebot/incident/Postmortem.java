@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * An incident as a Markdown postmortem a reviewer can read cold: summary, UTC timeline, findings with
- * their evidence, actions with who approved them and what they did.
+ * their evidence, actions with who approved them and what they did. Everything that came from a host or a
+ * person goes through {@link MarkdownText}, so no line of it can open a heading or close a code block.
  */
 public final class Postmortem {
 
@@ -27,7 +28,7 @@ public final class Postmortem {
 
     public String markdown() {
         StringBuilder s = new StringBuilder();
-        s.append("# ").append(incident.id()).append(": ").append(incident.host());
+        s.append("# ").append(incident.id()).append(": ").append(MarkdownText.inline(incident.host()));
         if (incident.severity() != null) {
             s.append(" (").append(incident.severity()).append(')');
         }
@@ -63,9 +64,10 @@ public final class Postmortem {
             for (TimelineEvent e : actions) {
                 s.append("- ").append(UTC.format(e.occurredAt())).append(" **")
                         .append(e.type().name().substring("ACTION_".length()).toLowerCase()).append("** by ")
-                        .append(e.actor()).append(": ").append(e.summary()).append('\n');
+                        .append(MarkdownText.inline(e.actor())).append(": ").append(MarkdownText.inline(e.summary()))
+                        .append('\n');
                 if (e.payload() != null) {
-                    s.append("\n  ```\n  ").append(e.payload().replace("\n", "\n  ")).append("\n  ```\n");
+                    s.append('\n').append(MarkdownText.fenced(e.payload(), "  "));
                 }
             }
         }
@@ -80,8 +82,8 @@ public final class Postmortem {
             return;
         }
         s.append("\n## Triage at ").append(UTC.format(e.occurredAt())).append(": ")
-                .append(report.path("severity").asText()).append("\n\n")
-                .append(report.path("headline").asText()).append("\n");
+                .append(MarkdownText.inline(report.path("severity").asText())).append("\n\n")
+                .append("Headline: ").append(MarkdownText.inline(report.path("headline").asText())).append("\n");
         JsonNode v = report.path("vitals");
         s.append("\nVitals: load ").append(v.path("load1").asText("n/a")).append(" on ").append(v.path("cpus").asText())
                 .append(" CPUs, CPU busy ").append(v.path("cpuBusyPercent").asText("n/a")).append("%, iowait ")
@@ -90,21 +92,24 @@ public final class Postmortem {
                 .append(v.path("memoryPressureFullPercent").asText("n/a")).append("%.\n");
         int i = 1;
         for (JsonNode f : report.path("findings")) {
-            s.append("\n### ").append(i++).append(". ").append(f.path("pattern").asText()).append(" (")
-                    .append(f.path("severity").asText()).append(", ").append(f.path("status").asText()).append(")\n\n")
-                    .append(f.path("title").asText()).append(". Impact: ").append(f.path("impact").asText()).append("\n\n");
+            s.append("\n### ").append(i++).append(". ").append(MarkdownText.inline(f.path("pattern").asText()))
+                    .append(" (").append(MarkdownText.inline(f.path("severity").asText())).append(", ")
+                    .append(MarkdownText.inline(f.path("status").asText())).append(")\n\n")
+                    .append(MarkdownText.inline(f.path("title").asText())).append(". Impact: ")
+                    .append(MarkdownText.inline(f.path("impact").asText())).append("\n\n");
             for (JsonNode ev : f.path("evidence")) {
-                s.append("- ").append(ev.asText()).append('\n');
+                s.append("- ").append(MarkdownText.inline(ev.asText())).append('\n');
             }
         }
         for (JsonNode esc : report.path("escalations")) {
-            s.append("\n- Kernel log: ").append(esc.path("trigger").asText()).append(esc.path("recent").asBoolean()
-                    ? "" : " (old)").append(": `").append(esc.path("line").asText().replace('`', '\'')).append("`\n");
+            s.append("\n- Kernel log: ").append(MarkdownText.inline(esc.path("trigger").asText()))
+                    .append(esc.path("recent").asBoolean() ? "" : " (old)").append(": ")
+                    .append(MarkdownText.code(esc.path("line").asText())).append('\n');
         }
         if (report.path("unavailable").size() > 0) {
             s.append("\nNot measured: ");
             List<String> parts = new java.util.ArrayList<>();
-            report.path("unavailable").forEach(u -> parts.add(u.path("probe").asText()));
+            report.path("unavailable").forEach(u -> parts.add(MarkdownText.inline(u.path("probe").asText())));
             s.append(String.join(", ", parts)).append(".\n");
         }
     }
@@ -114,7 +119,7 @@ public final class Postmortem {
     }
 
     private static String cell(String v) {
-        return v == null ? "" : v.replace("|", "\\|").replace("\n", " ");
+        return MarkdownText.inline(v);
     }
 
     private static String human(Duration d) {

@@ -1,8 +1,6 @@
 package io.triagebot.slack;
 
 import static com.slack.api.model.block.Blocks.actions;
-import static com.slack.api.model.block.Blocks.section;
-import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.button;
 
@@ -33,7 +31,7 @@ final class AnchorMessages {
     }
 
     static SlackMessage collecting(Incident i) {
-        return message(label(i) + " triage of " + i.host() + " requested: collecting",
+        return message(label(i) + " triage of " + Mrkdwn.escape(i.host()) + " requested: collecting",
                 ":hourglass_flowing_sand: *" + label(i) + " · triage of " + Mrkdwn.code(i.host()) + "*\n"
                         + who(i) + " · status: *collecting*", i, false);
     }
@@ -47,18 +45,24 @@ final class AnchorMessages {
     }
 
     static SlackMessage failed(Incident i, TargetException.Kind kind, String message) {
-        return message(i.id() + " triage of " + i.host() + " failed: " + message, ":warning: *" + label(i) + " · "
-                + TargetAdvice.label(kind) + "* · " + Mrkdwn.code(i.host()) + ": " + Mrkdwn.escape(message) + "\n"
-                + who(i) + " · status: *failed* (what to check is in the thread)", i, true);
+        return message(i.id() + " triage of " + Mrkdwn.escape(i.host()) + " failed: " + Mrkdwn.escape(message),
+                ":warning: *" + label(i) + " · " + TargetAdvice.label(kind) + "* · " + Mrkdwn.code(i.host()) + ": "
+                        + Mrkdwn.escape(message) + "\n" + who(i) + " · status: *failed* (what to check is in the thread)",
+                i, true);
     }
 
+    /** The anchor shows the start of the resolution; the whole of it is in the thread. */
     static SlackMessage resolved(Incident i) {
         String severity = i.severity() == null ? "" : " · was " + i.severity();
         return message(i.id() + " resolved", ":white_check_mark: *" + label(i) + " · RESOLVED" + severity + "* · "
                 + Mrkdwn.code(i.host()) + (i.headline() == null ? "" : ": " + Mrkdwn.escape(i.headline())) + "\n"
                 + who(i) + " · resolved by " + SlackIds.mention(i.resolvedBy())
-                + (i.resolution() == null ? "" : ": " + Mrkdwn.escape(i.resolution())), i, false);
+                + (i.resolution() == null ? "" : ": " + Mrkdwn.clip(Mrkdwn.escape(i.resolution()), RESOLUTION_CHARS)),
+                i, false);
     }
+
+    /** How much of a resolution the anchor quotes. */
+    static final int RESOLUTION_CHARS = 500;
 
     private static String label(Incident i) {
         return i.id() == null ? "new incident" : i.id().toString();
@@ -71,8 +75,8 @@ final class AnchorMessages {
     }
 
     private static SlackMessage message(String text, String mrkdwn, Incident i, boolean resolveButton) {
-        List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(s -> s.text(markdownText(mrkdwn))));
+        // The anchor's own text is short, but headlines and messages come from the host: split, never cut.
+        List<LayoutBlock> blocks = new ArrayList<>(SectionSplitter.sections(mrkdwn, SlackLimits.BLOCKS - 1));
         if (i.id() != null) {
             String value = i.id().toString();
             List<com.slack.api.model.block.element.BlockElement> buttons = new ArrayList<>();
@@ -83,6 +87,6 @@ final class AnchorMessages {
             }
             blocks.add(actions(a -> a.elements(buttons)));
         }
-        return new SlackMessage(text, blocks);
+        return new SlackMessage(Mrkdwn.clip(text, Mrkdwn.FALLBACK_CHARS), blocks);
     }
 }

@@ -11,6 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Note, resolve and timeline on an incident, from the slash command or the anchor's buttons. Each answers
  * with the ephemeral line to show the person who asked; the thread gets the event through the outbox.
+ *
+ * <p>An incident is acted on only from its own channel, by someone allowed to triage there. Asked from
+ * anywhere else, it answers exactly as for an incident that does not exist: incident numbers are
+ * sequential, and a private channel's incidents must not be discoverable (nor changed) from outside it.
  */
 final class IncidentActions {
 
@@ -26,22 +30,22 @@ final class IncidentActions {
         this.access = access;
     }
 
-    String note(IncidentId id, String user, String text) {
-        return act(id, user, incident -> {
+    String note(IncidentId id, String channel, String user, String text) {
+        return act(id, channel, user, incident -> {
             incidents.note(id, user, text);
             return ":memo: Noted in " + id + "'s thread.";
         });
     }
 
-    String resolve(IncidentId id, String user, String text) {
-        return act(id, user, incident -> incidents.resolve(id, user, text)
+    String resolve(IncidentId id, String channel, String user, String text) {
+        return act(id, channel, user, incident -> incidents.resolve(id, user, text)
                 ? ":white_check_mark: " + id + " resolved." + (text == null
                         ? " Tip: `/triage note " + id + " WHAT FIXED IT` helps the next person who sees this." : "")
                 : id + " was already resolved.");
     }
 
-    String timeline(IncidentId id, String user) {
-        return act(id, user, incident -> {
+    String timeline(IncidentId id, String channel, String user) {
+        return act(id, channel, user, incident -> {
             incidents.exportTimeline(id, user);
             return ":page_facing_up: Uploading " + id + "'s timeline to its thread.";
         });
@@ -53,15 +57,21 @@ final class IncidentActions {
         String run(Incident incident) throws StoreException;
     }
 
-    private String act(IncidentId id, String user, Action action) {
+    /** What anyone outside an incident's channel hears about it, whether it exists or not. */
+    static String notFound(IncidentId id) {
+        return ":grey_question: There is no incident " + id + " in this channel.";
+    }
+
+    private String act(IncidentId id, String channel, String user, Action action) {
         try {
-            Optional<Incident> incident = incidents.find(id);
-            if (incident.isEmpty()) {
-                return ":grey_question: There is no incident " + id + ".";
-            }
-            String refusal = access.refusal(incident.get().channel(), user);
+            // Refusals that depend only on where and who come first: they say nothing about the incident.
+            String refusal = access.refusal(channel, user);
             if (refusal != null) {
                 return refusal;
+            }
+            Optional<Incident> incident = incidents.find(id);
+            if (incident.isEmpty() || !incident.get().channel().equals(channel)) {
+                return notFound(id);
             }
             String answer = action.run(incident.get());
             outbox.kick();

@@ -28,10 +28,18 @@ public final class Mrkdwn {
         return out.toString();
     }
 
-    /** At most {@code max} characters, an ellipsis marking the cut (Slack's per-block limits). */
+    /** At most {@code max} characters, an ellipsis marking the cut, never inside an escape. */
     public static String clip(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        return SlackLimits.clip(s, max);
     }
+
+    /** The notification text of escaped mrkdwn: plain, and short (the blocks carry the whole). */
+    public static String fallback(String mrkdwn) {
+        return clip(plain(mrkdwn), FALLBACK_CHARS);
+    }
+
+    /** How much of a message a notification shows at most. */
+    static final int FALLBACK_CHARS = 3000;
 
     /** The notification text of a mrkdwn message: the same words without the emphasis and code marks. */
     public static String plain(String mrkdwn) {

@@ -1,5 +1,9 @@
 package io.triagebot.slack;
 
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+
+import com.slack.api.model.block.LayoutBlock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,14 +42,31 @@ final class SectionSplitter {
 
     /** Never cut inside an escape such as "&amp;": Slack would show a broken entity. */
     private static int cutPoint(String s, int max) {
-        int cut = max;
-        int amp = s.lastIndexOf('&', cut - 1);
-        if (amp >= 0 && amp > cut - 6 && s.indexOf(';', amp) >= cut) {
-            cut = amp;
-        }
+        int cut = SlackLimits.cutPoint(s, max);
         int space = s.lastIndexOf(' ', cut - 1);
         return space > max / 2 ? space + 1 : cut;
     }
+
+    /**
+     * Escaped mrkdwn as section blocks of at most {@code maxBlocks}: what does not fit in one section
+     * continues in the next; past the last allowed block the text is clipped, saying so.
+     */
+    static List<LayoutBlock> sections(String mrkdwn, int maxBlocks) {
+        List<String> pieces = split(mrkdwn, SlackLimits.SECTION);
+        List<LayoutBlock> out = new ArrayList<>();
+        for (int i = 0; i < pieces.size() && i < maxBlocks; i++) {
+            String piece = pieces.get(i);
+            if (i == maxBlocks - 1 && pieces.size() > maxBlocks) {
+                piece = SlackLimits.clip(piece, SlackLimits.SECTION - CLIPPED.length()) + CLIPPED;
+            }
+            String text = piece;
+            out.add(section(s -> s.text(markdownText(text))));
+        }
+        return out;
+    }
+
+    /** Marks text cut at the last block a message may hold. */
+    static final String CLIPPED = "\n_(clipped: too long for one Slack message)_";
 
     private static void flush(List<String> out, StringBuilder current) {
         if (!current.isEmpty()) {

@@ -2,7 +2,6 @@ package io.triagebot.slack;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
-import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.confirmationDialog;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
@@ -132,7 +131,7 @@ public final class SlackActionPresenter implements ActionPresenter {
             s.append("\n• ").append(Mrkdwn.escape(line));
         }
         String text = s.toString();
-        return new SlackMessage(plain(text), List.of(section(x -> x.text(markdownText(Mrkdwn.clip(text, 2900))))));
+        return new SlackMessage(Mrkdwn.fallback(text), SectionSplitter.sections(text, SlackLimits.BLOCKS));
     }
 
     private SlackMessage cardMessage(ActionCard card) {
@@ -147,15 +146,17 @@ public final class SlackActionPresenter implements ActionPresenter {
                         : " and " + SlackIds.mention(a.proposedBy()))
                 + (card.expectation() == null ? "" : "\n_Expected:_ " + Mrkdwn.escape(card.expectation()));
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(x -> x.text(markdownText(Mrkdwn.clip(head, 2900)))));
+        blocks.addAll(SectionSplitter.sections(head, SlackLimits.BLOCKS - 2));
         String status = status(card);
-        blocks.add(context(c -> c.elements(List.of(markdownText(Mrkdwn.clip(status, 2900))))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(status)))));
         List<BlockElement> buttons = new ArrayList<>();
         if (a.state() == ActionState.PROPOSED) {
             String token = a.token();
             buttons.add(button(b -> b.actionId(APPROVE).text(plainText("Approve & run")).value(token).style("primary")
-                    .confirm(confirmationDialog(c -> c.title(plainText("Run on " + Mrkdwn.clip(a.host(), 16) + "?"))
-                            .text(plainText(Mrkdwn.clip(card.command(), 290))).confirm(plainText("Run it"))
+                    .confirm(confirmationDialog(c -> c.title(plainText("Run on "
+                            + Mrkdwn.clip(Mrkdwn.escape(a.host()), 16) + "?"))
+                            .text(plainText(Mrkdwn.clip(Mrkdwn.escape(card.command()), SlackLimits.CONFIRM_TEXT)))
+                            .confirm(plainText("Run it"))
                             .deny(plainText("Cancel"))))));
             buttons.add(button(b -> b.actionId(DRY_RUN).text(plainText("Dry run")).value(token)));
             buttons.add(button(b -> b.actionId(REJECT).text(plainText("Reject")).value(token).style("danger")));
@@ -165,7 +166,8 @@ public final class SlackActionPresenter implements ActionPresenter {
         if (!buttons.isEmpty()) {
             blocks.add(actions(x -> x.elements(buttons)));
         }
-        return new SlackMessage(plain(card.title() + " on " + a.host() + ": " + status), blocks);
+        return new SlackMessage(Mrkdwn.fallback(Mrkdwn.escape(card.title()) + " on " + Mrkdwn.escape(a.host()) + ": "
+                + status), blocks);
     }
 
     /** One line saying where the action stands. */
@@ -213,21 +215,19 @@ public final class SlackActionPresenter implements ActionPresenter {
         return users.isEmpty() ? "nobody" : users.stream().map(SlackIds::mention).collect(Collectors.joining(", "));
     }
 
-    /** Host output inside a code block: escaped, clipped, and unable to close the block early. */
+    /**
+     * Host output inside a code block: escaped, then clipped (so escapes cannot make it longer than shown),
+     * and unable to close the block early.
+     */
     private static String block(String output) {
-        return Mrkdwn.escape(Mrkdwn.clip(output.strip(), MAX_OUTPUT_CHARS)).replace("```", "'''");
-    }
-
-    private static String plain(String mrkdwn) {
-        return Mrkdwn.clip(Mrkdwn.plain(mrkdwn), 3000);
+        return Mrkdwn.clip(Mrkdwn.escape(output.strip()).replace("```", "'''"), MAX_OUTPUT_CHARS);
     }
 
     private static OutgoingMessage reply(String mrkdwn, List<BlockElement> buttons) {
-        List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(x -> x.text(markdownText(Mrkdwn.clip(mrkdwn, 2900)))));
+        List<LayoutBlock> blocks = new ArrayList<>(SectionSplitter.sections(mrkdwn, SlackLimits.BLOCKS - 1));
         if (!buttons.isEmpty()) {
             blocks.add(actions(x -> x.elements(buttons)));
         }
-        return MessageCodec.message(OutboxKind.REPLY, new SlackMessage(plain(mrkdwn), blocks));
+        return MessageCodec.message(OutboxKind.REPLY, new SlackMessage(Mrkdwn.fallback(mrkdwn), blocks));
     }
 }

@@ -126,7 +126,8 @@ public final class SlackBot implements AutoCloseable {
                 // A refused token pauses delivery (nothing is lost); this says so until it works again.
                 .part(Readiness.SLACK_TOKEN, outbox::tokenOk)
                 .build();
-        this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock);
+        this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock,
+                config.recallSharedChannels());
         AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
         BotConfig.Approval approval = config.approval();
         // With no approvers named, the people allowed to triage (everyone, by default) may approve.
@@ -153,8 +154,8 @@ public final class SlackBot implements AutoCloseable {
             return command.apply(req, ctx);
         });
         app.blockAction(AnchorMessages.TIMELINE_ACTION, (req, ctx) -> button(req.getPayload(), actions::timeline, ctx));
-        app.blockAction(AnchorMessages.RESOLVE_ACTION,
-                (req, ctx) -> button(req.getPayload(), (id, user) -> actions.resolve(id, user, null), ctx));
+        app.blockAction(AnchorMessages.RESOLVE_ACTION, (req, ctx) -> button(req.getPayload(),
+                (id, channel, user) -> actions.resolve(id, channel, user, null), ctx));
         onClick(SlackActionPresenter.APPROVE, ActionClicks.Kind.APPROVE);
         onClick(SlackActionPresenter.DRY_RUN, ActionClicks.Kind.DRY_RUN);
         onClick(SlackActionPresenter.REJECT, ActionClicks.Kind.REJECT);
@@ -328,14 +329,19 @@ public final class SlackBot implements AutoCloseable {
         }
     }
 
-    private Response button(BlockActionPayload payload, BiFunction<IncidentId, String, String> action,
-            ActionContext ctx) {
+    /** An anchor button: the incident it names, the channel it was clicked in, who clicked; returns the answer. */
+    @FunctionalInterface
+    private interface AnchorButton {
+        String apply(IncidentId id, String channel, String user);
+    }
+
+    private Response button(BlockActionPayload payload, AnchorButton action, ActionContext ctx) {
         String user = payload.getUser() == null ? null : payload.getUser().getId();
         String channel = payload.getChannel() == null ? null : payload.getChannel().getId();
         Optional<IncidentId> id = payload.getActions() == null || payload.getActions().isEmpty() ? Optional.empty()
                 : IncidentId.parse(payload.getActions().get(0).getValue());
         if (id.isPresent() && SlackIds.isId(user) && SlackIds.isId(channel)) {
-            String answer = action.apply(id.get(), user);
+            String answer = action.apply(id.get(), channel, user);
             try {
                 poster.ephemeral(channel, user, answer);
             } catch (SlackDeliveryException e) {

@@ -1,8 +1,5 @@
 package io.triagebot.slack;
 
-import static com.slack.api.model.block.Blocks.section;
-import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
-
 import io.triagebot.analysis.Format;
 import io.triagebot.analysis.Report;
 import io.triagebot.incident.Incident;
@@ -100,12 +97,13 @@ public final class SlackIncidentPresenter implements IncidentPresenter {
     @Override
     public OutgoingMessage timelineFile(Incident incident, String markdown) {
         return MessageCodec.upload(new MessageCodec.Upload(incident.id() + "-postmortem.md",
-                incident.id() + " postmortem (" + incident.host() + ")", markdown,
+                incident.id() + " postmortem (" + Mrkdwn.escape(incident.host()) + ")", markdown,
                 ":page_facing_up: Timeline of " + incident.id() + " as a postmortem draft."));
     }
 
+    /** A thread reply: long text (a note, a resolution, quoted past resolutions) continues in further sections. */
     private static OutgoingMessage reply(String mrkdwn) {
-        return MessageCodec.message(OutboxKind.REPLY, new SlackMessage(Mrkdwn.plain(mrkdwn),
-                List.of(section(s -> s.text(markdownText(mrkdwn))))));
+        return MessageCodec.message(OutboxKind.REPLY, new SlackMessage(Mrkdwn.fallback(mrkdwn),
+                SectionSplitter.sections(mrkdwn, SlackLimits.BLOCKS)));
     }
 }

@@ -1,22 +1,23 @@
 package io.triagebot.slack;
 
 import com.slack.api.model.block.LayoutBlock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One message to post: Block Kit blocks plus the plain-text fallback Slack shows in notifications.
+ * One message to post: Block Kit blocks plus the fallback text Slack shows in notifications. Both hold
+ * escaped mrkdwn only (host and user text through {@link Mrkdwn#escape}); making one applies Slack's
+ * limits ({@link SlackLimits}), so no message over a limit can exist.
  */
 public record SlackMessage(String text, List<LayoutBlock> blocks) {
 
     /** Slack's limit on blocks in one message. */
-    public static final int MAX_BLOCKS = 50;
+    public static final int MAX_BLOCKS = SlackLimits.BLOCKS;
     /** Slack's limit on the text of one section block. */
-    public static final int MAX_SECTION_CHARS = 3000;
+    public static final int MAX_SECTION_CHARS = SlackLimits.SECTION;
 
     public SlackMessage {
-        blocks = List.copyOf(blocks);
-        if (blocks.size() > MAX_BLOCKS) {
-            throw new IllegalArgumentException(blocks.size() + " blocks in one message; Slack allows " + MAX_BLOCKS);
-        }
+        text = SlackLimits.text(text);
+        blocks = List.copyOf(SlackLimits.fit(new ArrayList<>(blocks)));
     }
 }

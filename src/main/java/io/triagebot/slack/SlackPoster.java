@@ -299,8 +299,11 @@ public final class SlackPoster {
         }
     }
 
+    /** An ephemeral line of escaped mrkdwn (within Slack's limit on a message's text). */
     public void ephemeral(String channel, String user, String text) throws SlackDeliveryException {
-        call("chat.postEphemeral", () -> methods.chatPostEphemeral(req -> req.channel(channel).user(user).text(text)));
+        String fitted = SlackLimits.text(text);
+        call("chat.postEphemeral", () -> methods.chatPostEphemeral(req -> req.channel(channel).user(user)
+                .text(fitted)));
     }
 
     /** An ephemeral message with blocks, in a thread when {@code threadTs} is set. */

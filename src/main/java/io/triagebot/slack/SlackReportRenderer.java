@@ -29,7 +29,8 @@ public final class SlackReportRenderer {
 
     public List<SlackMessage> render(Report r) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(header(h -> h.text(plainText(emoji(r.severity()) + " " + r.severity() + " · " + Mrkdwn.clip(r.host(), 100)))));
+        blocks.add(header(h -> h.text(plainText(emoji(r.severity()) + " " + r.severity() + " · "
+                + Mrkdwn.clip(Mrkdwn.escape(r.host()), 100)))));
         sections(blocks, "*" + Mrkdwn.escape(r.headline()) + "*");
         if (!r.immediateActions().isEmpty()) {
             sections(blocks, ":rotating_light: *Immediate actions*\n" + r.immediateActions().stream()
@@ -56,9 +57,10 @@ public final class SlackReportRenderer {
         return pack(fallback(r), blocks);
     }
 
-    /** The anchor's summary line once the triage is done: severity and headline. */
+    /** The anchor's summary line once the triage is done: severity and headline, escaped like the blocks. */
     public static String fallback(Report r) {
-        return r.severity() + " " + r.host() + ": " + r.headline();
+        return Mrkdwn.clip(r.severity() + " " + Mrkdwn.escape(r.host()) + ": " + Mrkdwn.escape(r.headline()),
+                Mrkdwn.FALLBACK_CHARS);
     }
 
     static String emoji(Severity s) {

@@ -54,13 +54,13 @@ final class TriageSlashCommand implements SlashCommandHandler {
             return ctx.ack(":no_entry: " + Mrkdwn.escape(invalid.message()) + "\n" + SlashCommandText.usage(maxHosts));
         }
         if (parsed instanceof SlashCommandText.Note note) {
-            return ctx.ack(actions.note(note.incident(), p.getUserId(), note.text()));
+            return ctx.ack(actions.note(note.incident(), p.getChannelId(), p.getUserId(), note.text()));
         }
         if (parsed instanceof SlashCommandText.Resolve resolve) {
-            return ctx.ack(actions.resolve(resolve.incident(), p.getUserId(), resolve.text()));
+            return ctx.ack(actions.resolve(resolve.incident(), p.getChannelId(), p.getUserId(), resolve.text()));
         }
         if (parsed instanceof SlashCommandText.Timeline timeline) {
-            return ctx.ack(actions.timeline(timeline.incident(), p.getUserId()));
+            return ctx.ack(actions.timeline(timeline.incident(), p.getChannelId(), p.getUserId()));
         }
         String refusal = access.refusal(p.getChannelId(), p.getUserId());
         if (refusal != null) {

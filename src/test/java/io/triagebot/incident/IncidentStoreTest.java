@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -103,11 +104,31 @@ class IncidentStoreTest {
                     anchor("b"));
             store.recordTriage(otherHost.id(), "HIGH", "swap", "swap-death-spiral", "swap-death-spiral");
             Incident now = store.open("C1", "U1", "db-3", T0.plusSeconds(900), "requested", anchor("c"));
-            List<Incident> similar = store.similar("db-3", "swap-death-spiral", now.id(), 5);
+            List<Incident> similar = store.similar("db-3", "swap-death-spiral", now.id(), Set.of("C1"), 5);
             assertEquals(List.of(otherHost.id(), past.id()), similar.stream().map(Incident::id).toList());
             assertEquals("lowered swappiness", similar.get(1).resolution());
             assertEquals(IncidentStatus.RESOLVED, similar.get(1).status());
             assertEquals(List.of(now.id()), store.awaitingTriage().stream().map(Incident::id).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void recallSeesOnlyTheChannelsItIsGiven(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            IncidentStore store = new IncidentStore(db);
+            Incident privateOne = store.open("CPRIVATE", "U1", "db-3", T0, "requested", anchor("a"));
+            store.recordTriage(privateOne.id(), "HIGH", "swap", "swap-death-spiral", "swap-death-spiral");
+            Incident sharedOne = store.open("CSHARED", "U1", "db-3", T0.plusSeconds(10), "requested", anchor("b"));
+            store.recordTriage(sharedOne.id(), "HIGH", "swap", "swap-death-spiral", "swap-death-spiral");
+            Incident now = store.open("CPUBLIC", "U1", "db-3", T0.plusSeconds(20), "requested", anchor("c"));
+            assertEquals(List.of(), store.similar("db-3", "swap-death-spiral", now.id(), Set.of("CPUBLIC"), 5),
+                    "another channel's incidents are not recalled");
+            assertEquals(List.of(sharedOne.id()), store.similar("db-3", "swap-death-spiral", now.id(),
+                    Set.of("CPUBLIC", "CSHARED"), 5).stream().map(Incident::id).toList());
+            assertEquals(List.of(sharedOne.id(), privateOne.id()), store.similar("db-3", null, now.id(),
+                    Set.of("CPRIVATE", "CSHARED"), 5).stream().map(Incident::id).toList());
+            assertEquals(List.of(), store.similar("db-3", null, now.id(), Set.of(), 5));
         }
     }
 

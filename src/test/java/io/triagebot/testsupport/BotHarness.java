@@ -50,9 +50,16 @@ public final class BotHarness implements AutoCloseable {
      */
     public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
             BotConfig.Approval approval, Function<TriageService, Triage> triage) throws Exception {
+        return start(sshConfig, slack, db, dataDir, approval, triage, Set.of());
+    }
+
+    /** @param recallShared channels whose incidents "seen before" may quote in one another */
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
+            BotConfig.Approval approval, Function<TriageService, Triage> triage, Set<String> recallShared)
+            throws Exception {
         BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, 0, Set.of(), Set.of(),
                 Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dataDir, db, null,
-                approval);
+                approval, recallShared);
         TriageService service = TriageSetup.build(null, null, sshConfig, true,
                 new CollectorSettings(config.window(), config.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
         Database database = Database.open(db);

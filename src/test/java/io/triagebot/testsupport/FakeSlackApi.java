@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.matching.MatchResult;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,76 @@ public final class FakeSlackApi implements AutoCloseable {
                 .willReturn(aResponse().withStatus(200).withBody("OK - 1234")));
         server.stubFor(post(urlPathEqualTo("/api/files.completeUploadExternal")).atPriority(5).willReturn(okJson(
                 "{\"ok\":true,\"files\":[{\"id\":\"F0001\",\"title\":\"postmortem\"}]}")));
+        publishedLimits();
+    }
+
+    /**
+     * Like Slack, a message over a published limit is refused with HTTP 200 and {@code ok: false}
+     * ({@link SlackPublishedLimits}); these stubs outrank the healthy ones but not an outage's.
+     */
+    private void publishedLimits() {
+        for (String method : List.of("chat.postMessage", "chat.update", "chat.postEphemeral")) {
+            for (String error : List.of("invalid_blocks", "msg_too_long")) {
+                server.stubFor(post(urlPathEqualTo("/api/" + method)).atPriority(2)
+                        .andMatching(request -> MatchResult.of(error.equals(
+                                SlackPublishedLimits.violation(form(request.getBodyAsString())))))
+                        .willReturn(okJson("{\"ok\":false,\"error\":\"" + error + "\"}")));
+            }
+        }
+    }
+
+    /** Calls Slack refused for a published limit, as "method error". */
+    public List<String> limitViolations() {
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : server.getAllServeEvents()) {
+            String body = e.getResponse().getBodyAsString();
+            if (body != null && (body.contains("\"invalid_blocks\"") || body.contains("\"msg_too_long\""))) {
+                out.add(e.getRequest().getUrl() + " " + body);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every string the bot sent to Slack, from every recorded call: each form field, and every string inside
+     * a field or body that holds JSON (blocks, views), so a test can look at what Slack would render.
+     */
+    public List<String> everyTextSent() {
+        List<String> out = new java.util.ArrayList<>();
+        for (var e : server.getAllServeEvents()) {
+            String body = e.getRequest().getBodyAsString();
+            if (body == null || body.isEmpty()) {
+                continue;
+            }
+            String type = e.getRequest().getHeader("Content-Type");
+            if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
+                form(body).values().forEach(v -> collect(v, out));
+            } else {
+                collect(body, out);
+            }
+        }
+        return out;
+    }
+
+    private static void collect(String value, List<String> out) {
+        String t = value.strip();
+        if (t.startsWith("{") || t.startsWith("[")) {
+            try {
+                collectJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(t), out);
+                return;
+            } catch (java.io.IOException e) {
+                // Not JSON after all: the text itself.
+            }
+        }
+        out.add(value);
+    }
+
+    private static void collectJson(com.fasterxml.jackson.databind.JsonNode node, List<String> out) {
+        if (node.isTextual()) {
+            out.add(node.asText());
+        } else {
+            node.forEach(child -> collectJson(child, out));
+        }
     }
 
     /** Every call to {@code method} answers {@code status} until {@link #reset()}: a Slack outage. */
@@ -77,7 +148,7 @@ public final class FakeSlackApi implements AutoCloseable {
         List<String> out = new java.util.ArrayList<>();
         for (var e : events) {
             String url = e.getRequest().getUrl();
-            if (e.getResponse().getStatus() == 200 && (url.startsWith("/api/chat.postMessage")
+            if (accepted(e) && (url.startsWith("/api/chat.postMessage")
                     || url.startsWith("/api/chat.update"))) {
                 Map<String, String> f = form(e.getRequest());
                 out.add(url.substring(5) + (f.containsKey("thread_ts") ? " reply" : "") + " " + f.get("text"));
@@ -148,7 +219,7 @@ public final class FakeSlackApi implements AutoCloseable {
         java.util.Collections.reverse(events);
         List<String> out = new java.util.ArrayList<>();
         for (var e : events) {
-            if (e.getRequest().getUrl().startsWith("/api/chat.postMessage") && e.getResponse().getStatus() == 200
+            if (e.getRequest().getUrl().startsWith("/api/chat.postMessage") && accepted(e)
                     && match.test(form(e.getRequest()))) {
                 String body = e.getResponse().getBodyAsString();
                 int at = body.indexOf("\"ts\":\"") + 6;
@@ -158,16 +229,26 @@ public final class FakeSlackApi implements AutoCloseable {
         return out;
     }
 
-    /** How many calls to {@code method} Slack answered with 200. */
+    /** How many calls to {@code method} Slack accepted (200 and {@code ok: true}). */
     public long delivered(String method) {
         return server.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().startsWith("/api/" + method))
-                .filter(e -> e.getResponse().getStatus() == 200).count();
+                .filter(FakeSlackApi::accepted).count();
+    }
+
+    /** Slack took the call: HTTP 200 with {@code ok: true} (a refusal is HTTP 200 too). */
+    private static boolean accepted(com.github.tomakehurst.wiremock.stubbing.ServeEvent e) {
+        String body = e.getResponse().getBodyAsString();
+        return e.getResponse().getStatus() == 200 && (body == null || !body.contains("\"ok\":false"));
     }
 
     static Map<String, String> form(com.github.tomakehurst.wiremock.http.Request r) {
+        return form(r.getBodyAsString());
+    }
+
+    private static Map<String, String> form(String body) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : r.getBodyAsString().split("&")) {
+        for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
