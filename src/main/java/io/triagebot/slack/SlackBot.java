@@ -30,18 +30,26 @@ import io.triagebot.schedule.ActionExpiryJob;
 import io.triagebot.schedule.ActionVerificationJob;
 import io.triagebot.schedule.OutboxRetryJob;
 import io.triagebot.schedule.Scheduling;
+import io.triagebot.slack.intake.BoundedBody;
+import io.triagebot.slack.intake.BoundedJetty;
+import io.triagebot.slack.intake.ReplayLedger;
+import io.triagebot.slack.intake.SlackIntakeFilter;
+import io.triagebot.slack.intake.SlackSignature;
 import io.triagebot.store.Database;
 import io.triagebot.store.StoreException;
 import io.triagebot.triage.Triage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import javax.servlet.DispatcherType;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.slf4j.Logger;
@@ -79,6 +87,7 @@ public final class SlackBot implements AutoCloseable {
     private final BotMetrics metrics;
     private final Readiness readiness;
     private final Clock clock;
+    private final ReplayLedger ledger;
     private Scheduling scheduling;
     private Server http;
     private OpsServer ops;
@@ -94,6 +103,7 @@ public final class SlackBot implements AutoCloseable {
         this.config = config;
         this.database = database;
         this.clock = clock;
+        this.ledger = new ReplayLedger(database, clock);
         SlackConfig slackConfig = new SlackConfig();
         slackConfig.setMethodsEndpointUrlPrefix(config.slackApiUrl());
         slackConfig.setHttpClientReadTimeoutMillis(15_000);
@@ -179,11 +189,12 @@ public final class SlackBot implements AutoCloseable {
             // No Slack HTTP endpoint in Socket Mode: health and metrics get the port to themselves.
             ops = new OpsServer(config.httpPort(), readiness, metrics).start();
         } else {
-            http = new Server();
-            ServerConnector connector = new ServerConnector(http);
-            connector.setPort(config.httpPort());
-            http.addConnector(connector);
+            http = BoundedJetty.create(config.httpPort());
             ServletContextHandler handler = new ServletContextHandler();
+            handler.setMaxFormContentSize(BoundedBody.MAX_BYTES);
+            // Size, signature, timestamp and replay are settled before Bolt reads a byte.
+            handler.addFilter(new FilterHolder(new SlackIntakeFilter(new SlackSignature(config.slackSigningSecret()),
+                    ledger, clock, BoundedBody.MAX_BYTES)), EVENTS_PATH, EnumSet.of(DispatcherType.REQUEST));
             handler.addServlet(new ServletHolder(new SlackAppServlet(app)), EVENTS_PATH);
             OpsEndpoints.mount(handler, readiness, metrics);
             http.setHandler(handler);
