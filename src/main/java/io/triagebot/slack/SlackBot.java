@@ -9,7 +9,6 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
-import com.slack.api.socket_mode.SocketModeClient;
 import io.triagebot.approval.ActionExecutor;
 import io.triagebot.approval.ActionStore;
 import io.triagebot.approval.ApprovalPolicy;
@@ -35,6 +34,7 @@ import io.triagebot.slack.intake.BoundedJetty;
 import io.triagebot.slack.intake.ReplayLedger;
 import io.triagebot.slack.intake.SlackIntakeFilter;
 import io.triagebot.slack.intake.SlackSignature;
+import io.triagebot.slack.intake.SocketModeIntake;
 import io.triagebot.store.Database;
 import io.triagebot.store.StoreException;
 import io.triagebot.triage.Triage;
@@ -184,7 +184,9 @@ public final class SlackBot implements AutoCloseable {
         markInterruptedTriages();
         outbox.kick();
         if (config.socketMode()) {
-            socketMode = new SocketModeApp(config.slackAppToken(), app, SocketModeClient.Backend.JavaWebSocket);
+            // Size bound and envelope dedupe before Bolt parses a message.
+            socketMode = new SocketModeApp(SocketModeIntake.clients(app, config.slackAppToken(), ledger, clock,
+                    BoundedBody.MAX_BYTES), app);
             socketMode.startAsync();
             // No Slack HTTP endpoint in Socket Mode: health and metrics get the port to themselves.
             ops = new OpsServer(config.httpPort(), readiness, metrics).start();
