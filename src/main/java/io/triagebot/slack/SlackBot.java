@@ -9,7 +9,6 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
-import com.slack.api.socket_mode.SocketModeClient;
 import com.slack.api.util.http.SlackHttpClient;
 import io.triagebot.approval.ActionExecutor;
 import io.triagebot.approval.ActionLeases;
@@ -31,19 +30,28 @@ import io.triagebot.schedule.ActionExpiryJob;
 import io.triagebot.schedule.ActionVerificationJob;
 import io.triagebot.schedule.OutboxRetryJob;
 import io.triagebot.schedule.Scheduling;
+import io.triagebot.slack.intake.BoundedBody;
+import io.triagebot.slack.intake.BoundedJetty;
+import io.triagebot.slack.intake.ReplayLedger;
+import io.triagebot.slack.intake.SlackIntakeFilter;
+import io.triagebot.slack.intake.SlackSignature;
+import io.triagebot.slack.intake.SocketModeIntake;
 import io.triagebot.store.Database;
 import io.triagebot.store.StoreException;
 import io.triagebot.triage.Triage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import okhttp3.OkHttpClient;
+import javax.servlet.DispatcherType;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.slf4j.Logger;
@@ -87,6 +95,7 @@ public final class SlackBot implements AutoCloseable {
     private final BotMetrics metrics;
     private final Readiness readiness;
     private final Clock clock;
+    private final ReplayLedger ledger;
     private Scheduling scheduling;
     private Server http;
     private OpsServer ops;
@@ -102,6 +111,7 @@ public final class SlackBot implements AutoCloseable {
         this.config = config;
         this.database = database;
         this.clock = clock;
+        this.ledger = new ReplayLedger(database, clock);
         IncidentStore store = new IncidentStore(database);
         // Metrics first: the Slack client reports every call to them.
         this.metrics = new BotMetrics(store::pendingCount,
@@ -188,14 +198,17 @@ public final class SlackBot implements AutoCloseable {
         guarded("interrupted actions", () -> approvals.recoverInterrupted(SlackBot::previousRunOfThisProcess));
         outbox.kick();
         if (config.socketMode()) {
-            socketMode = new SocketModeApp(config.slackAppToken(), app, SocketModeClient.Backend.JavaWebSocket);
+            // Size bound and envelope dedupe before Bolt parses a message.
+            socketMode = new SocketModeApp(SocketModeIntake.clients(app, config.slackAppToken(), ledger, clock,
+                    BoundedBody.MAX_BYTES), app);
             socketMode.startAsync();
         } else {
-            http = new Server();
-            ServerConnector connector = new ServerConnector(http);
-            connector.setPort(config.httpPort());
-            http.addConnector(connector);
+            http = BoundedJetty.create(config.httpPort());
             ServletContextHandler handler = new ServletContextHandler();
+            handler.setMaxFormContentSize(BoundedBody.MAX_BYTES);
+            // Size, signature, timestamp and replay are settled before Bolt reads a byte.
+            handler.addFilter(new FilterHolder(new SlackIntakeFilter(new SlackSignature(config.slackSigningSecret()),
+                    ledger, clock, BoundedBody.MAX_BYTES)), EVENTS_PATH, EnumSet.of(DispatcherType.REQUEST));
             handler.addServlet(new ServletHolder(new SlackAppServlet(app)), EVENTS_PATH);
             http.setHandler(handler);
             app.start();

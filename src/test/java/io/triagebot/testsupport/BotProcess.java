@@ -81,6 +81,15 @@ public final class BotProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The loopback port it serves on. */
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     public SignedSlackRequests requests() {
         return requests;
     }

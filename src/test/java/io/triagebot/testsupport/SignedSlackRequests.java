@@ -42,7 +42,8 @@ public final class SignedSlackRequests {
         form.put("text", text);
         form.put("api_app_id", "A0001");
         form.put("response_url", "https://hooks.slack.com/commands/T0001/1/abc");
-        form.put("trigger_id", "1.2.3");
+        // Slack gives every command its own trigger id, so two commands are never the same bytes.
+        form.put("trigger_id", triggerId());
         return form;
     }
 
@@ -50,13 +51,18 @@ public final class SignedSlackRequests {
     public static Map<String, String> buttonClick(String channel, String user, String actionId, String value) {
         String json = "{\"type\":\"block_actions\",\"team\":{\"id\":\"T0001\",\"domain\":\"example\"},"
                 + "\"user\":{\"id\":\"" + user + "\",\"username\":\"oncall\",\"team_id\":\"T0001\"},"
-                + "\"api_app_id\":\"A0001\",\"token\":\"legacy\",\"trigger_id\":\"1.2.3\","
+                + "\"api_app_id\":\"A0001\",\"token\":\"legacy\",\"trigger_id\":\"" + triggerId() + "\","
                 + "\"container\":{\"type\":\"message\",\"message_ts\":\"1764032400.000100\",\"channel_id\":\""
                 + channel + "\"},\"channel\":{\"id\":\"" + channel + "\",\"name\":\"incident\"},"
                 + "\"response_url\":\"https://hooks.slack.com/actions/T0001/1/abc\","
                 + "\"actions\":[{\"action_id\":\"" + actionId + "\",\"block_id\":\"b1\",\"type\":\"button\","
                 + "\"value\":\"" + value + "\",\"action_ts\":\"1764032401.000200\"}]}";
         return Map.of("payload", json);
+    }
+
+    private static String triggerId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return r.nextLong(1_000_000_000L, 9_999_999_999L) + "." + r.nextInt(1000, 9999) + "." + Long.toHexString(r.nextLong());
     }
 
     public HttpResponse<String> send(Map<String, String> form) throws Exception {
