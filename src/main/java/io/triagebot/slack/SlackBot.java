@@ -46,7 +46,6 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiFunction;
 import okhttp3.OkHttpClient;
 import javax.servlet.DispatcherType;
 import org.eclipse.jetty.server.Server;
