@@ -52,7 +52,7 @@ class SlackUserGroupsTest {
     private static com.slack.api.methods.MethodsClient methods(FakeSlackApi slack) {
         SlackConfig config = new SlackConfig();
         config.setMethodsEndpointUrlPrefix(slack.baseUrl());
-        config.setHttpClientCallTimeoutMillis((int) Duration.ofSeconds(5).toMillis());
+        config.setHttpClientCallTimeoutMillis((int) Duration.ofSeconds(15).toMillis()); // a cold client on a busy machine
         return Slack.getInstance(config).methods("xoxb-test");
     }
 
