@@ -101,6 +101,21 @@ class BuildArtifactsIT {
     }
 
     @Test
+    void slacksRequestUrlIsServedByJetty12AndNoJetty9ClassShips() throws Exception {
+        try (JarFile jar = new JarFile(SHADED.toFile())) {
+            List<String> old = jar.stream().map(ZipEntry::getName)
+                    .filter(n -> n.startsWith("org/eclipse/jetty/servlet/") || n.startsWith("javax/servlet/")
+                            || n.startsWith("com/slack/api/bolt/jetty/") || n.startsWith("com/slack/api/bolt/servlet/"))
+                    .limit(5).toList();
+            assertEquals(List.of(), old, "Jetty 9 / javax.servlet classes in the jar");
+            assertTrue(jar.getEntry("org/eclipse/jetty/ee10/servlet/ServletContextHandler.class") != null);
+            assertTrue(jar.getEntry("com/slack/api/bolt/jakarta_servlet/SlackAppServlet.class") != null);
+            String version = text(jar, "org/eclipse/jetty/version/build.properties");
+            assertTrue(version.contains("version=12."), version);
+        }
+    }
+
+    @Test
     void theJarCarriesAnSbomOfExactlyTheLibrariesItShips() throws Exception {
         assumeFalse("offline=true".equals(System.getProperty("triagebot.maven")),
                 "the SBOM plugin does not run in offline builds (-o)");

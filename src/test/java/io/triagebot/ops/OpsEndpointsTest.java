@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -169,10 +169,10 @@ class OpsEndpointsTest {
         connector.setPort(0);
         jetty.addConnector(connector);
         ServletContextHandler handler = new ServletContextHandler();
-        handler.addServlet(new org.eclipse.jetty.servlet.ServletHolder(new javax.servlet.http.HttpServlet() {
+        handler.addServlet(new org.eclipse.jetty.ee10.servlet.ServletHolder(new jakarta.servlet.http.HttpServlet() {
             @Override
-            protected void doPost(javax.servlet.http.HttpServletRequest req,
-                    javax.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+            protected void doPost(jakarta.servlet.http.HttpServletRequest req,
+                    jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
                 resp.getWriter().write("slack");
             }
         }), "/slack/events");
