@@ -1,5 +1,6 @@
 package io.triagebot.approval;
 
+import io.triagebot.ops.LogContext;
 import io.triagebot.incident.IncidentId;
 import java.time.Instant;
 import java.util.Map;
@@ -30,6 +31,13 @@ public record ActionRecord(long id, String token, IncidentId incident, String pa
 
     public ActionRecord {
         bindings = bindings == null ? Map.of() : Map.copyOf(bindings);
+    }
+
+    /** The log fields of work on this action: every line logged inside names the action, incident and host. */
+    public LogContext.Fields logFields() {
+        return LogContext.with(LogContext.Field.ACTION, id + " " + runbookId)
+                .and(LogContext.Field.INCIDENT, incident.toString())
+                .and(LogContext.Field.HOST, host);
     }
 
     /** A record without the fields of execution bookkeeping (tests and presenters). */

@@ -7,6 +7,7 @@ import io.triagebot.incident.EventType;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentStore;
 import io.triagebot.incident.OutgoingMessage;
+import io.triagebot.ops.LogContext;
 import io.triagebot.probe.HostName;
 import io.triagebot.probe.ScriptRunner;
 import io.triagebot.probe.TargetException;
@@ -172,6 +173,12 @@ public final class ApprovalService {
             return new ApprovalDecision.Unknown();
         }
         ActionRecord action = found.get();
+        try (LogContext.Scope scope = action.logFields().and(LogContext.Field.SLACK_USER, user).open()) {
+            return approve(action, user);
+        }
+    }
+
+    private ApprovalDecision approve(ActionRecord action, String user) throws StoreException {
         Instant now = clock.instant();
         String refusal = policy.refusal(user, action);
         if (refusal != null) {
@@ -259,15 +266,21 @@ public final class ApprovalService {
     public List<ActionRecord> expireDue() throws StoreException {
         List<ActionRecord> expired = actions.expire(clock.instant());
         for (ActionRecord a : expired) {
-            if (a.isRollback()) {
-                actions.releaseRollback(a.rollbackOf());
+            try (LogContext.Scope scope = a.logFields().open()) {
+                expired(a);
             }
-            incidents.append(a.incident(), EventType.ACTION_EXPIRED, "triagebot", clock.instant(),
-                    a.runbookId() + " expired unapproved after " + approvalTtl.toMinutes() + " min", null,
-                    List.of(presenter.cardUpdate(card(a))));
-            observer.on("expired");
         }
         return expired;
+    }
+
+    private void expired(ActionRecord a) throws StoreException {
+        if (a.isRollback()) {
+            actions.releaseRollback(a.rollbackOf());
+        }
+        incidents.append(a.incident(), EventType.ACTION_EXPIRED, "triagebot", clock.instant(),
+                a.runbookId() + " expired unapproved after " + approvalTtl.toMinutes() + " min", null,
+                List.of(presenter.cardUpdate(card(a))));
+        observer.on("expired");
     }
 
     /**
@@ -378,13 +391,19 @@ public final class ApprovalService {
         Instant now = clock.instant();
         List<ActionRecord> moved = actions.markInterrupted(deadOwner, now.minus(ActionLeases.STALE));
         for (ActionRecord a : moved) {
-            ActionCard card = card(a);
-            String happened = interruptedSummary(a);
-            incidents.append(a.incident(), EventType.ACTION_INTERRUPTED, "triagebot", now, happened, null,
-                    List.of(presenter.cardUpdate(card), presenter.interrupted(card)));
-            observer.on("unknown");
+            try (LogContext.Scope scope = a.logFields().open()) {
+                interrupted(a, now);
+            }
         }
         return moved;
+    }
+
+    private void interrupted(ActionRecord a, Instant now) throws StoreException {
+        ActionCard card = card(a);
+        String happened = interruptedSummary(a);
+        incidents.append(a.incident(), EventType.ACTION_INTERRUPTED, "triagebot", now, happened, null,
+                List.of(presenter.cardUpdate(card), presenter.interrupted(card)));
+        observer.on("unknown");
     }
 
     /** What may have happened to an action whose process died while it ran, by the last step it reached. */

@@ -1,5 +1,6 @@
 package io.triagebot.approval;
 
+import io.triagebot.ops.LogContext;
 import io.triagebot.incident.EventType;
 import io.triagebot.incident.IncidentStore;
 import io.triagebot.probe.HostName;
@@ -51,7 +52,9 @@ public final class VerificationService {
     public int verifyDue() throws StoreException {
         List<ActionRecord> due = actions.claimDueVerifications(clock.instant());
         for (ActionRecord a : due) {
-            verify(a);
+            try (LogContext.Scope scope = a.logFields().open()) {
+                verify(a);
+            }
         }
         return due.size();
     }

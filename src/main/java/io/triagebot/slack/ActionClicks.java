@@ -8,6 +8,7 @@ import io.triagebot.approval.ApprovalService;
 import io.triagebot.approval.DryRun;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
+import io.triagebot.ops.LogContext;
 import io.triagebot.store.StoreException;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -80,6 +81,12 @@ final class ActionClicks implements AutoCloseable {
     }
 
     private void handle(Click click) {
+        try (LogContext.Scope scope = LogContext.with(LogContext.Field.SLACK_USER, click.user()).open()) {
+            handleAs(click);
+        }
+    }
+
+    private void handleAs(Click click) {
         try {
             Optional<ActionRecord> action = approvals.store().findByToken(click.token());
             Optional<Incident> incident = action.isEmpty() ? Optional.empty() : incidents.find(action.get().incident());

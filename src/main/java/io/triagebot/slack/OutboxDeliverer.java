@@ -4,6 +4,7 @@ import io.triagebot.incident.IncidentStore;
 import io.triagebot.incident.OutboxItem;
 import io.triagebot.incident.OutboxKind;
 import io.triagebot.incident.OutgoingMessage;
+import io.triagebot.ops.LogContext;
 import io.triagebot.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,6 +175,12 @@ public final class OutboxDeliverer implements AutoCloseable {
 
     /** Returns true when the message is settled: delivered, or failed for good. */
     private boolean deliver(OutboxItem item) {
+        try (LogContext.Scope scope = LogContext.with(LogContext.Field.INCIDENT, item.incident().toString()).open()) {
+            return deliverClaimed(item);
+        }
+    }
+
+    private boolean deliverClaimed(OutboxItem item) {
         Instant until = clock.instant().plus(lease);
         boolean posting = posts(item);
         try {

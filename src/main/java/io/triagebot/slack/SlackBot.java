@@ -158,6 +158,7 @@ public final class SlackBot implements AutoCloseable {
         IncidentActions actions = new IncidentActions(incidents, outbox, access);
         TriageSlashCommand command = new TriageSlashCommand(dispatcher, actions, incidents, outbox, access,
                 config.maxHostsPerCommand());
+        app.use(new SlackUserLogContext());
         app.command("/triage", (req, ctx) -> {
             metrics.slackRequest("slash_command");
             return command.apply(req, ctx);

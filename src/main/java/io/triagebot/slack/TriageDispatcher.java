@@ -4,6 +4,7 @@ import io.triagebot.approval.ApprovalService;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
 import io.triagebot.ops.BotMetrics;
+import io.triagebot.ops.LogContext;
 import io.triagebot.probe.HostName;
 import io.triagebot.probe.TargetException;
 import io.triagebot.store.StoreException;
@@ -78,9 +79,15 @@ public final class TriageDispatcher implements AutoCloseable {
             this.incident = incident;
         }
 
+        /** Every line logged for this triage, on this pool's thread, names the incident, host and requester. */
         @Override
         public void run() {
-            TriageDispatcher.this.run(incident);
+            try (LogContext.Scope scope = LogContext.with(LogContext.Field.INCIDENT, incident.id().toString())
+                    .and(LogContext.Field.HOST, incident.host())
+                    .and(LogContext.Field.SLACK_USER, incident.requestedBy())
+                    .open()) {
+                TriageDispatcher.this.run(incident);
+            }
         }
     }
 

@@ -50,7 +50,11 @@ class TriageDispatcherTest {
                         throw new AssertionError("no actions here");
                     }, new SlackActionPresenter(), ApprovalService.Observer.NONE, clock, Duration.ofMinutes(15));
             // A host that takes 1.5 s to fail, like an SSH connect timing out.
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.Map<String, String>> logFields = new java.util.concurrent.CopyOnWriteArrayList<>();
             Triage slow = host -> {
+                logFields.add(io.triagebot.ops.LogContext.current());
+                started.countDown();
                 try {
                     Thread.sleep(1500);
                 } catch (InterruptedException e) {
@@ -67,9 +71,12 @@ class TriageDispatcherTest {
                     opened.add(incident);
                     assertTrue(dispatcher.submit(incident));
                 }
-                Thread.sleep(200); // the first one is running
+                assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first one is running");
                 dispatcher.shutdown(5);
                 assertTrue(has(store, opened.get(0), EventType.TRIAGE_FAILED), "the running triage finished");
+                // Every line the triage logs, on the pool's thread, names its incident, host and requester.
+                assertEquals(java.util.Map.of("incident", opened.get(0).id().toString(), "host", "db-0",
+                        "slack_user", "U0ONCALL"), logFields.get(0));
                 for (Incident queued : opened.subList(1, 3)) {
                     assertTrue(has(store, queued, EventType.TRIAGE_INTERRUPTED), queued.id() + " says it was cut short");
                     assertTrue(store.timeline(queued.id()).stream().noneMatch(e -> e.type() == EventType.TRIAGE_FAILED),
