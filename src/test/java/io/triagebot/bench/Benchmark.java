@@ -58,7 +58,7 @@ public final class Benchmark {
                 settings.window().toMillis() / 1000.0);
 
         Snapshot last;
-        try (TestSshd sshd = TestSshd.start(); FakeSlackApi slack = new FakeSlackApi()) {
+        try (TestSshd sshd = TestSshd.builder().isolatedHome().start(); FakeSlackApi slack = new FakeSlackApi()) {
             Path config = sshd.writeClientConfig(Files.createTempFile("bench", ".config"), "bench");
             ScriptRunner ssh = SshTargetConnector.fromConfigPath(config).runnerFor(new HostName("bench"));
             collector.collect("bench", ssh, settings); // warm up JSch and the JIT
