@@ -50,7 +50,8 @@ public final class SlackActionPresenter implements ActionPresenter {
     public OutgoingMessage result(ActionCard card, ActionExecutor.Execution e) {
         ActionRecord a = card.action();
         String head = (e.succeeded() ? ":white_check_mark: " : ":x: ") + "*" + Mrkdwn.escape(card.title()) + "* on "
-                + Mrkdwn.code(a.host()) + (e.preconditionMet() ? " exited *" + e.exitCode() + "*"
+                + Mrkdwn.code(a.host()) + (e.state() == ActionState.TIMED_OUT ? " *timed out*"
+                        : e.preconditionMet() ? " exited *" + e.exitCode() + "*"
                         : " *did not run*: nothing was changed")
                 + " (approved by " + mentions(card.approvers()) + ")";
         StringBuilder s = new StringBuilder(head).append("\n").append(Mrkdwn.code(e.command()));

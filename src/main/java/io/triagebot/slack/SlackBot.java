@@ -77,9 +77,9 @@ public final class SlackBot implements AutoCloseable {
     /** Each step of an action on a host (precondition, capture, command) is bounded by this. */
     static final Duration ACTION_STEP_TIMEOUT = Duration.ofSeconds(30);
     /** On stop, how long a running action may take to end and be recorded: its longest step, plus room. */
-    static final Duration STOP_ACTIONS = ACTION_STEP_TIMEOUT.plusSeconds(5);
+    public static final Duration STOP_ACTIONS = ACTION_STEP_TIMEOUT.plusSeconds(5);
     /** On stop, the last round of Slack deliveries. The chart's terminationGracePeriodSeconds covers both. */
-    static final Duration FINAL_DELIVERY = Duration.ofSeconds(10);
+    public static final Duration FINAL_DELIVERY = Duration.ofSeconds(10);
 
     private final BotConfig config;
     private final Database database;

@@ -6,12 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.triagebot.analysis.Finding;
-import io.triagebot.analysis.Report;
-import io.triagebot.analysis.RunbookSuggestion;
-import io.triagebot.analysis.Severity;
-import io.triagebot.analysis.Status;
-import io.triagebot.analysis.Vitals;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentStore;
 import io.triagebot.incident.OutboxKind;
@@ -24,6 +18,7 @@ import io.triagebot.store.Database;
 import io.triagebot.testsupport.GatedTee;
 import io.triagebot.testsupport.LiveTests;
 import io.triagebot.testsupport.TestDatabases;
+import io.triagebot.testsupport.TestRunbooks;
 import io.triagebot.testsupport.TestSshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +27,6 @@ import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +94,7 @@ class ActionOutcomesIT {
     @Test
     void oneLoginPerActionAndARollbackNeedsAsManyApprovalsFromOthers() throws Exception {
         ApprovalService service = service(catalog("tee", 2), Duration.ofSeconds(10));
-        ActionRecord proposed = service.propose(incident, report(Map.of("value", "10")), null).get(0);
+        ActionRecord proposed = service.propose(incident, TestRunbooks.report(Map.of("value", "10")), null).get(0);
         assertEquals(2, proposed.approvalsRequired());
         assertInstanceOf(ApprovalDecision.Refused.class, service.approve(proposed.token(), "U1"), "the requester");
         assertInstanceOf(ApprovalDecision.Waiting.class, service.approve(proposed.token(), "U2"));
@@ -138,7 +132,7 @@ class ActionOutcomesIT {
     void aStepTimeoutIsTimedOutKeepsTheCapturedValueAndCanBeRolledBack() throws Exception {
         // The command's tee waits at the gate nobody opens.
         ApprovalService service = service(catalog("tee", 1), Duration.ofSeconds(2));
-        ActionRecord proposed = service.propose(incident, report(Map.of("value", "10")), null).get(0);
+        ActionRecord proposed = service.propose(incident, TestRunbooks.report(Map.of("value", "10")), null).get(0);
         gated.arm();
         long started = System.nanoTime();
         ApprovalDecision.Executed ran = assertInstanceOf(ApprovalDecision.Executed.class,
@@ -165,7 +159,7 @@ class ActionOutcomesIT {
     @Test
     void aChangedCatalogRefusesToRunWhatTheCardDidNotShow() throws Exception {
         ApprovalService before = service(catalog("tee", 1), Duration.ofSeconds(10));
-        ActionRecord proposed = before.propose(incident, report(Map.of("value", "10")), null).get(0);
+        ActionRecord proposed = before.propose(incident, TestRunbooks.report(Map.of("value", "10")), null).get(0);
         ApprovalService after = service(catalog("sysctl", 1), Duration.ofSeconds(10));
         long logins = sshd.acceptedLogins();
         ApprovalDecision.Executed refused = assertInstanceOf(ApprovalDecision.Executed.class,
@@ -243,44 +237,8 @@ class ActionOutcomesIT {
      */
     private RunbookCatalog catalog(String variant, int approvals) throws Exception {
         Path runbooks = Files.createDirectories(dir.resolve("runbooks-" + variant + approvals));
-        Files.writeString(runbooks.resolve("memory.yaml"), testRunbook(variant, approvals));
+        Files.writeString(runbooks.resolve("memory.yaml"), TestRunbooks.yaml(variant, approvals));
         return RunbookCatalogLoader.load(runbooks);
-    }
-
-    /** The test runbook's YAML (also used by the bot-process tests). */
-    public static String testRunbook(String variant, int approvals) {
-        String command = variant.equals("tee") ? "command: [tee, /proc/sys/vm/swappiness]\n    input: \"{value}\""
-                : "command: [sysctl, -w, \"vm.swappiness={value}\"]";
-        return """
-                subsystem: memory
-                runbooks:
-                  - id: test-swappiness
-                    title: Set vm.swappiness
-                    patterns: [swap-death-spiral]
-                    parameters:
-                      value: {type: integer, min: 0, max: 200, default: 10, description: new vm.swappiness}
-                    sudo: true
-                    precondition: [test, -w, /proc/sys/vm/swappiness]
-                    capture: [sysctl, -n, vm.swappiness]
-                    restores: value
-                    COMMAND
-                    rollback: [sysctl, -w, "vm.swappiness={previous}"]
-                    persistence: runtime
-                    risk: low
-                    production: Test only.
-                    dependencies: [nothing]
-                    settle: 600
-                    approvals: APPROVALS
-                """.replace("COMMAND", command).replace("APPROVALS", Integer.toString(approvals));
-    }
-
-    public static Report report(Map<String, String> params) {
-        Finding f = new Finding("swap-death-spiral", Severity.CRITICAL, Status.CONFIRMED, "swap storm",
-                "swap-in 4,200 pages/s", List.of("pswpin 4,200 pages/s [/proc/vmstat]"), List.of("vmstat 1 5"),
-                List.of(new RunbookSuggestion("test-swappiness", params, "test")), "fix", null, 3);
-        Vitals v = new Vitals(2, 1, 1, 1, 1, 1, 0, 0, 98, 2, 0, 0, 1000, 500, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 100);
-        return new Report("db-3", Severity.CRITICAL, "swap", List.of(), v, List.of(f), List.of(), List.of(),
-                List.of(), "vm", "6", Instant.EPOCH, 1, 1, 1);
     }
 
     private void setBindings(long actionId, String json) throws Exception {

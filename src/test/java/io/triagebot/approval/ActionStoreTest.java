@@ -171,6 +171,70 @@ class ActionStoreTest {
                 "self-approval when the config allows it");
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void onlyActionsOfGoneProcessesBecomeUnknown(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord live = propose(db, actions, 1);
+            ActionRecord stale = propose(db, actions, 1);
+            ActionRecord restarted = propose(db, actions, 1);
+            assertEquals(ActionStore.Approval.CLAIMED, actions.approve(live.id(), "U2", T0.plusSeconds(1), "pod-b-1"));
+            assertEquals(ActionStore.Approval.CLAIMED, actions.approve(stale.id(), "U2", T0.plusSeconds(1), "pod-c-1"));
+            assertEquals(ActionStore.Approval.CLAIMED, actions.approve(restarted.id(), "U2", T0.plusSeconds(1),
+                    "pod-a-1"));
+            assertTrue(actions.recordCapture(restarted.id(), "pod-a-1", "60\n", T0.plusSeconds(2)));
+            assertFalse(actions.recordCapture(restarted.id(), "pod-b-1", "60\n", T0.plusSeconds(2)),
+                    "only the owner stores the capture");
+            actions.heartbeat(live.id(), "pod-b-1", T0.plusSeconds(60));
+            actions.heartbeat(stale.id(), "pod-b-1", T0.plusSeconds(60)); // not its owner: no renewal
+
+            List<ActionRecord> moved = actions.markInterrupted("pod-a-1"::equals, T0.plusSeconds(60 - 30));
+            assertEquals(Set.of(stale.id(), restarted.id()), Set.copyOf(moved.stream().map(ActionRecord::id).toList()),
+                    "the lapsed lease and the previous run of this process; never the live replica's");
+            assertEquals(ActionState.EXECUTING, actions.find(live.id()).orElseThrow().state());
+            ActionRecord unknown = actions.find(restarted.id()).orElseThrow();
+            assertEquals(ActionState.UNKNOWN, unknown.state());
+            assertEquals("60", unknown.previousValue().strip(), "the value stored before the command");
+            assertEquals("command", unknown.step());
+            assertTrue(unknown.undoable());
+            assertFalse(actions.find(stale.id()).orElseThrow().undoable(), "nothing captured, nothing to restore");
+            assertTrue(actions.markInterrupted(o -> false, T0.plusSeconds(60 - 30)).isEmpty(), "each once");
+
+            // The owner's late result does not overwrite UNKNOWN.
+            actions.recordExecution(restarted.id(), ActionState.EXECUTED, "read-back", null, 0, "ok",
+                    T0.plusSeconds(61), T0.plusSeconds(90));
+            assertEquals(ActionState.UNKNOWN, actions.find(restarted.id()).orElseThrow().state());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aClaimedVerificationSurvivesItsClaimer(String kind) throws Exception {
+        try (TestDatabases.TestDatabase tdb = TestDatabases.create(kind); Database db = Database.open(tdb.settings())) {
+            ActionStore actions = new ActionStore(db);
+            ActionRecord a = propose(db, actions, 1);
+            actions.approve(a.id(), "U2", T0.plusSeconds(1));
+            actions.recordExecution(a.id(), "60", 0, "", T0.plusSeconds(2), T0.plusSeconds(32));
+            assertEquals(1, actions.claimDueVerifications(T0.plusSeconds(40)).size());
+            assertEquals(0, actions.claimDueVerifications(T0.plusSeconds(41)).size(), "claimed once");
+            // The claimer died without recording a verdict: after the lease it is due again.
+            assertEquals(1, actions.claimDueVerifications(T0.plusSeconds(40).plus(ActionStore.VERIFY_LEASE)
+                    .plusSeconds(1)).size());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void neitherTheRequesterNorWhoAskedForARollbackApprovesIt() {
+        ActionRecord rollback = new ActionRecord(2, "t", null, "p", "vm-swappiness", "db-3", Map.of(), 1L,
+                ActionState.PROPOSED, "U1", T0, T0, null, null, null, null, null, null, null, null, null, null, 2, null,
+                "U4", null, null, Map.of(), null);
+        ApprovalPolicy anyone = new ApprovalPolicy(Set.of(), Set.of(), false, g -> Set.of());
+        assertTrue(anyone.refusal("U1", rollback).contains("someone else"));
+        assertTrue(anyone.refusal("U4", rollback).contains("asked for this rollback"));
+        assertNull(anyone.refusal("U2", rollback));
+    }
+
     private static ActionRecord propose(Database db, ActionStore actions, int approvals) throws Exception {
         Incident i = new IncidentStore(db).open("C1", "U1", "db-3", T0, "requested",
                 inc -> new OutgoingMessage(OutboxKind.ANCHOR, "{}"));

@@ -60,7 +60,11 @@ class HelmChartTest {
         // One H2 file, one process: even an update must not overlap two pods.
         assertEquals("Recreate", at(deployment, "spec", "strategy", "type"));
         assertEquals(List.of("serve"), r.container().get("args"));
-        assertEquals(45, r.podSpec().get("terminationGracePeriodSeconds"));
+        // The longest action step plus the final delivery, with a triage's deadline and room to spare.
+        int grace = ((Number) r.podSpec().get("terminationGracePeriodSeconds")).intValue();
+        assertEquals(75, grace);
+        assertTrue(grace >= io.triagebot.slack.SlackBot.STOP_ACTIONS.plus(io.triagebot.slack.SlackBot.FINAL_DELIVERY)
+                .plusSeconds(15).toSeconds(), "grace " + grace + " s must cover an action step and the final delivery");
         assertEquals(false, r.podSpec().get("automountServiceAccountToken"));
     }
 

@@ -103,6 +103,14 @@ public final class BotProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as an OOM kill or a node failure ends a pod: no shutdown hook, nothing recorded. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("replica did not die of SIGKILL");
+        }
+    }
+
     public String log() {
         try {
             return java.nio.file.Files.readString(log);

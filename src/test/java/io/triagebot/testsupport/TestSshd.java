@@ -92,6 +92,7 @@ public final class TestSshd implements AutoCloseable {
     public static final class Builder {
         private boolean allowTcpForwarding = true;
         private String logLevel = "ERROR";
+        private boolean isolatedHome;
         private final List<String> extraConfig = new ArrayList<>();
 
         private Builder() {
@@ -106,6 +107,16 @@ public final class TestSshd implements AutoCloseable {
         /** sshd's LogLevel (ERROR by default); INFO logs every login ("Accepted publickey ..."). */
         public Builder logLevel(String level) {
             this.logLevel = level;
+            return this;
+        }
+
+        /**
+         * Sessions get HOME in the server's own directory, so the login shell sources no ~/.bashrc of this
+         * machine's user (bash does when sshd runs it; a pyenv init there costs seconds per login): for
+         * benchmarks that measure the bot, not the machine's dotfiles.
+         */
+        public Builder isolatedHome() {
+            this.isolatedHome = true;
             return this;
         }
 
@@ -130,6 +141,7 @@ public final class TestSshd implements AutoCloseable {
             Path clientKey = dir.resolve("client_ed25519");
             generateKey(clientKey);
             Files.copy(Path.of(clientKey + ".pub"), dir.resolve("authorized_keys"));
+            Files.createDirectories(dir.resolve("home"));
             String hostKeyPublic = publicKeyWithoutComment(Path.of(hostKey + ".pub"));
             Path log = dir.resolve("sshd.log");
             String lastFailure = "";
@@ -179,6 +191,7 @@ public final class TestSshd implements AutoCloseable {
                 "MaxStartups 100",
                 "MaxSessions 50",
                 "LogLevel " + options.logLevel,
+                options.isolatedHome ? "SetEnv HOME=" + dir.resolve("home") : "# HOME as the user's",
                 "AllowTcpForwarding " + (options.allowTcpForwarding ? "yes" : "no")));
         lines.addAll(options.extraConfig);
         return String.join("\n", lines) + "\n";
