@@ -60,6 +60,7 @@ class OutboxDeliveryTest {
                 assertEquals(3, posted.size(), "anchor, the next note, one notice: " + posted);
                 assertTrue(posted.get(1).text().contains("the note after it"), "the next note arrives: " + posted);
                 assertEquals(anchor, posted.get(1).threadTs());
+                assertEquals(List.of(anchor), slack.anchorTs(), "what Slack answered is what it kept");
                 SlackChannels.Posted notice = posted.get(2);
                 assertEquals(anchor, notice.threadTs(), "the thread is told");
                 assertTrue(notice.text().contains("could not be posted") && notice.text().contains("invalid_blocks"),
