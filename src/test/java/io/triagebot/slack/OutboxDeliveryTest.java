@@ -269,6 +269,29 @@ class OutboxDeliveryTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aLookupPagesThroughABusyChannelAndAThreadAndAsksForMetadata() throws Exception {
+        try (FakeSlackApi slack = new FakeSlackApi()) {
+            SlackPoster poster = poster(slack, quickRetries());
+            java.time.Instant queued = java.time.Instant.now();
+            DeliveryKey anchorKey = new DeliveryKey("anchor-key", queued);
+            DeliveryKey replyKey = new DeliveryKey("reply-key", queued);
+            SlackMessage text = new SlackMessage("hello", List.of());
+            String anchor = poster.postOnce(CHANNEL, null, text, anchorKey, false, null);
+            String reply = poster.postOnce(CHANNEL, anchor, text, replyKey, false, null);
+            for (int i = 0; i < 230; i++) { // newer traffic: the anchor is on the second page of the history
+                poster.post(CHANNEL, i % 2 == 0 ? null : anchor, text);
+            }
+            assertEquals(java.util.Optional.of(anchor), poster.find(CHANNEL, null, anchorKey));
+            assertEquals(java.util.Optional.of(reply), poster.find(CHANNEL, anchor, replyKey));
+            assertEquals(java.util.Optional.empty(), poster.find(CHANNEL, anchor, new DeliveryKey("other", queued)));
+            assertTrue(slack.calls("conversations.history").size() >= 2, "paged");
+            // Posting again with the message in doubt finds it instead.
+            assertEquals(anchor, poster.postOnce(CHANNEL, null, text, anchorKey, true, null));
+            assertEquals(232, slack.channels.posted().size(), "nothing posted twice");
+        }
+    }
+
     // ---- helpers ----
 
     private static RetryPolicy quickRetries() {
