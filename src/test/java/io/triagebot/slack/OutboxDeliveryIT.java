@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A whole bot whose token Slack stops accepting: delivery pauses with nothing dropped, /readyz and the
- * token metric say so, and everything goes out once Slack accepts the token again.
+ * A whole bot (Bolt over HTTP, its database and scheduler) delivering to a fake Slack that misbehaves: a
+ * message Slack refuses fails alone and the thread hears of it; a token Slack stops accepting pauses
+ * delivery with nothing dropped, /readyz and the token metric say so, and everything goes out once Slack
+ * accepts the token again.
  */
-class SlackTokenPauseIT {
+class OutboxDeliveryIT {
 
     private static final String CHANNEL = "C0INCIDENT";
 
@@ -62,6 +64,36 @@ class SlackTokenPauseIT {
             assertTrue(metrics.contains("triagebot_outbox_oldest_age_seconds 0"), metrics);
             assertEquals(2, slack.channels.posted().size(), "the anchor and the note, once each: "
                     + slack.channels.posted());
+        }
+    }
+
+    @Test
+    void aReplySlackRefusesFailsAloneTheThreadIsToldOnceAndTheNextArrives() throws Exception {
+        Path sshConfig = Files.writeString(dir.resolve("ssh_config"), "Host db-3\n  HostName 127.0.0.1\n");
+        try (FakeSlackApi slack = new FakeSlackApi();
+                BotHarness harness = BotHarness.start(sshConfig, slack, DatabaseSettings.embedded(dir.resolve("data")),
+                        dir.resolve("data"))) {
+            slack.refusePostsContaining("REFUSEDNOTE", "msg_too_long");
+            IncidentStore store = harness.bot().incidents().store();
+            Incident incident = harness.bot().incidents().open(CHANNEL, "U0ONCALL", "db-3");
+            harness.bot().incidents().note(incident.id(), "U0ONCALL", "REFUSEDNOTE <!channel> & more");
+            harness.bot().incidents().note(incident.id(), "U0ONCALL", "the note after it");
+            harness.bot().outbox().kick();
+
+            BotHarness.await(() -> count(store, incident, "PENDING") == 0, 30, "everything settled");
+            var posted = slack.channels.posted();
+            assertEquals(3, posted.size(), "anchor, next note, notice: " + posted);
+            assertTrue(posted.get(1).text().contains("the note after it"));
+            assertTrue(posted.get(2).text().contains("msg_too_long") && !posted.get(2).text().contains("<!"),
+                    posted.get(2).text());
+            assertEquals(posted.get(0).ts(), posted.get(2).threadTs(), "told in the thread");
+            assertEquals(1, count(store, incident, "FAILED"));
+            assertEquals(1, store.events(incident.id(), io.triagebot.incident.EventType.DELIVERY_FAILED).size());
+            String postmortem = harness.bot().incidents().exportTimeline(incident.id(), "U0ONCALL");
+            assertTrue(postmortem.contains("delivery failed") && postmortem.contains("msg_too_long"),
+                    "the postmortem shows the failure: " + postmortem);
+            harness.bot().outbox().kick();
+            BotHarness.await(() -> !slack.uploads().isEmpty(), 30, "the export goes out after the failure");
         }
     }
 
