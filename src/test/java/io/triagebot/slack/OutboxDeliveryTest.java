@@ -279,8 +279,9 @@ class OutboxDeliveryTest {
             SlackMessage text = new SlackMessage("hello", List.of());
             String anchor = poster.postOnce(CHANNEL, null, text, anchorKey, false, null);
             String reply = poster.postOnce(CHANNEL, anchor, text, replyKey, false, null);
-            for (int i = 0; i < 230; i++) { // newer traffic: the anchor is on the second page of the history
-                poster.post(CHANNEL, i % 2 == 0 ? null : anchor, text);
+            // Newer traffic: 218 top-level messages put the anchor on the second page of the history (200 a page).
+            for (int i = 0; i < 250; i++) {
+                poster.post(CHANNEL, i % 8 == 0 ? anchor : null, text);
             }
             assertEquals(java.util.Optional.of(anchor), poster.find(CHANNEL, null, anchorKey));
             assertEquals(java.util.Optional.of(reply), poster.find(CHANNEL, anchor, replyKey));
@@ -288,7 +289,7 @@ class OutboxDeliveryTest {
             assertTrue(slack.calls("conversations.history").size() >= 2, "paged");
             // Posting again with the message in doubt finds it instead.
             assertEquals(anchor, poster.postOnce(CHANNEL, null, text, anchorKey, true, null));
-            assertEquals(232, slack.channels.posted().size(), "nothing posted twice");
+            assertEquals(252, slack.channels.posted().size(), "nothing posted twice");
         }
     }
 
