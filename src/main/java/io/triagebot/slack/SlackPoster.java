@@ -98,9 +98,10 @@ public final class SlackPoster {
             Duration wait;
             String why;
             try {
+                // A text-only message (a notice) goes without blocks rather than with an empty list.
+                List<com.slack.api.model.block.LayoutBlock> blocks = message.blocks().isEmpty() ? null : message.blocks();
                 ChatPostMessageResponse r = methods.chatPostMessage(req -> req.channel(channel).threadTs(threadTs)
-                        .text(message.text()).blocks(message.blocks().isEmpty() ? null : message.blocks()).metadata(metadata)
-                        .unfurlLinks(false).unfurlMedia(false));
+                        .text(message.text()).blocks(blocks).metadata(metadata).unfurlLinks(false).unfurlMedia(false));
                 if (r.isOk()) {
                     return r.getTs();
                 }
