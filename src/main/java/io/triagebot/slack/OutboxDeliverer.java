@@ -41,7 +41,7 @@ public final class OutboxDeliverer implements AutoCloseable {
     static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     /** How often a paused deliverer asks Slack whether the token works again. */
-    static final Duration TOKEN_PROBE_INTERVAL = Duration.ofSeconds(30);
+    static final Duration TOKEN_PROBE_INTERVAL = Duration.ofSeconds(10);
     /** Slack's error codes are short; anything longer is clipped in the thread notice. */
     private static final int MAX_ERROR_IN_NOTICE = 60;
     private static final int BATCH = 50;

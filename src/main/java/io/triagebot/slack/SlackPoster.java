@@ -40,7 +40,7 @@ public final class SlackPoster {
         T run() throws IOException, SlackApiException;
     }
 
-    /** Pages of a thread or channel searched for a key; beyond that the post stays in doubt. */
+    /** Pages of a thread or channel searched for a key; a message not found in them is posted again. */
     static final int MAX_LOOKUP_PAGES = 10;
     /** Slack's ts and the bot's clock may disagree a little: the search starts this much earlier. */
     static final Duration LOOKUP_MARGIN = Duration.ofMinutes(5);
@@ -98,9 +98,10 @@ public final class SlackPoster {
             Duration wait;
             String why;
             try {
+                // A text-only message (a notice) goes without blocks rather than with an empty list.
+                List<com.slack.api.model.block.LayoutBlock> blocks = message.blocks().isEmpty() ? null : message.blocks();
                 ChatPostMessageResponse r = methods.chatPostMessage(req -> req.channel(channel).threadTs(threadTs)
-                        .text(message.text()).blocks(message.blocks().isEmpty() ? null : message.blocks()).metadata(metadata)
-                        .unfurlLinks(false).unfurlMedia(false));
+                        .text(message.text()).blocks(blocks).metadata(metadata).unfurlLinks(false).unfurlMedia(false));
                 if (r.isOk()) {
                     return r.getTs();
                 }
@@ -178,8 +179,11 @@ public final class SlackPoster {
                 return Optional.empty();
             }
         }
-        throw new SlackDeliveryException("lookup", "more than " + MAX_LOOKUP_PAGES + " pages to search",
-                SlackDeliveryException.Kind.TRANSIENT, true, null);
+        // So many messages since this one was queued (a long outage in a busy channel) that searching on
+        // would hold the incident back for good: post again rather than never.
+        LOG.warn("lookup: {} not found in {} pages of {}; posting it again", key.value(), MAX_LOOKUP_PAGES,
+                channel);
+        return Optional.empty();
     }
 
     /** Whether the token works: auth.test, once (no retries: the caller probes again later). */

@@ -141,6 +141,27 @@ class BotMetricsTest {
     }
 
     @Test
+    void theOldestMessagesAgeAndTheTokenAreReadAtEveryScrape() {
+        java.util.concurrent.atomic.AtomicBoolean tokenOk = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<Double> age = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+        BotMetrics metrics = new BotMetrics(() -> 0, age::get, tokenOk::get);
+        String scrape = metrics.scrape();
+        assertTrue(scrape.contains("# TYPE triagebot_outbox_oldest_age_seconds gauge"), scrape);
+        assertTrue(scrape.contains("# TYPE triagebot_slack_token_ok gauge"), scrape);
+        assertEquals(0.0, sample(scrape, "triagebot_outbox_oldest_age_seconds"));
+        assertEquals(1.0, sample(scrape, "triagebot_slack_token_ok"));
+        age.set(912.5);
+        tokenOk.set(false);
+        assertEquals(912.5, sample(metrics.scrape(), "triagebot_outbox_oldest_age_seconds"));
+        assertEquals(0.0, sample(metrics.scrape(), "triagebot_slack_token_ok"));
+
+        BotMetrics broken = new BotMetrics(() -> 0, () -> {
+            throw new java.sql.SQLException("connection refused");
+        }, () -> true);
+        assertTrue(broken.scrape().contains("triagebot_outbox_oldest_age_seconds NaN"), broken.scrape());
+    }
+
+    @Test
     void twoInstancesCountIndependently() {
         BotMetrics one = new BotMetrics(() -> 1);
         BotMetrics two = new BotMetrics(() -> 2);

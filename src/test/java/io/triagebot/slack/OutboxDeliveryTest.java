@@ -60,6 +60,7 @@ class OutboxDeliveryTest {
                 assertEquals(3, posted.size(), "anchor, the next note, one notice: " + posted);
                 assertTrue(posted.get(1).text().contains("the note after it"), "the next note arrives: " + posted);
                 assertEquals(anchor, posted.get(1).threadTs());
+                assertEquals(List.of(anchor), slack.anchorTs(), "what Slack answered is what it kept");
                 SlackChannels.Posted notice = posted.get(2);
                 assertEquals(anchor, notice.threadTs(), "the thread is told");
                 assertTrue(notice.text().contains("could not be posted") && notice.text().contains("invalid_blocks"),
@@ -265,6 +266,30 @@ class OutboxDeliveryTest {
                 assertTrue(metrics.scrape().contains("triagebot_outbox_oldest_age_seconds 0"), metrics.scrape());
                 assertEquals(3, slack.channels.posted().size(), "everything delivered, once");
             }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLookupPagesThroughABusyChannelAndAThreadAndAsksForMetadata() throws Exception {
+        try (FakeSlackApi slack = new FakeSlackApi()) {
+            SlackPoster poster = poster(slack, quickRetries());
+            java.time.Instant queued = java.time.Instant.now();
+            DeliveryKey anchorKey = new DeliveryKey("anchor-key", queued);
+            DeliveryKey replyKey = new DeliveryKey("reply-key", queued);
+            SlackMessage text = new SlackMessage("hello", List.of());
+            String anchor = poster.postOnce(CHANNEL, null, text, anchorKey, false, null);
+            String reply = poster.postOnce(CHANNEL, anchor, text, replyKey, false, null);
+            // Newer traffic: 218 top-level messages put the anchor on the second page of the history (200 a page).
+            for (int i = 0; i < 250; i++) {
+                poster.post(CHANNEL, i % 8 == 0 ? anchor : null, text);
+            }
+            assertEquals(java.util.Optional.of(anchor), poster.find(CHANNEL, null, anchorKey));
+            assertEquals(java.util.Optional.of(reply), poster.find(CHANNEL, anchor, replyKey));
+            assertEquals(java.util.Optional.empty(), poster.find(CHANNEL, anchor, new DeliveryKey("other", queued)));
+            assertTrue(slack.calls("conversations.history").size() >= 2, "paged");
+            // Posting again with the message in doubt finds it instead.
+            assertEquals(anchor, poster.postOnce(CHANNEL, null, text, anchorKey, true, null));
+            assertEquals(252, slack.channels.posted().size(), "nothing posted twice");
         }
     }
 
