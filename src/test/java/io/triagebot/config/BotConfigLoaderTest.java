@@ -53,18 +53,6 @@ class BotConfigLoaderTest {
     }
 
     @Test
-    void recallSharingIsOffByDefaultAndNamesChannelIds() throws Exception {
-        assertEquals(Set.of(), BotConfigLoader.load(null, env, null, null).recallSharedChannels());
-        Path f = Files.writeString(dir.resolve("r.yaml"), "slack:\n  recallSharedChannels: [C0AAA, C0BBB]\n");
-        BotConfig c = BotConfigLoader.load(f, env, null, null);
-        assertEquals(Set.of("C0AAA", "C0BBB"), c.recallSharedChannels());
-        assertTrue(c.describe().contains("recall shared by"), c.describe());
-        Path bad = Files.writeString(dir.resolve("rb.yaml"), "slack:\n  recallSharedChannels: [\"#incidents\"]\n");
-        String m = assertThrows(ConfigException.class, () -> BotConfigLoader.load(bad, env, null, null)).getMessage();
-        assertTrue(m.contains("rb.yaml:2") && m.contains("recallSharedChannels"), m);
-    }
-
-    @Test
     void approversComeFromTheFileAndTheEnvironment() throws Exception {
         Path f = Files.writeString(dir.resolve("a.yaml"), "approval:\n  approvers: [U0AAA]\n  approverGroups: [S0SRE]\n"
                 + "  allowSelfApproval: true\n  expiryMinutes: 5\n  sudo: true\n");
@@ -96,6 +84,18 @@ class BotConfigLoaderTest {
         env.remove("SLACK_SIGNING_SECRET");
         env.put("SLACK_APP_TOKEN", "xapp-1");
         assertTrue(BotConfigLoader.load(null, env, null, null).socketMode());
+    }
+
+    @Test
+    void recallSharingIsOffByDefaultAndNamesChannelIds() throws Exception {
+        assertEquals(Set.of(), BotConfigLoader.load(null, env, null, null).recallSharedChannels());
+        Path f = Files.writeString(dir.resolve("r.yaml"), "slack:\n  recallSharedChannels: [C0AAA, C0BBB]\n");
+        BotConfig c = BotConfigLoader.load(f, env, null, null);
+        assertEquals(Set.of("C0AAA", "C0BBB"), c.recallSharedChannels());
+        assertTrue(c.describe().contains("recall shared by"), c.describe());
+        Path bad = Files.writeString(dir.resolve("rb.yaml"), "slack:\n  recallSharedChannels: [\"#incidents\"]\n");
+        String m = assertThrows(ConfigException.class, () -> BotConfigLoader.load(bad, env, null, null)).getMessage();
+        assertTrue(m.contains("rb.yaml:2") && m.contains("recallSharedChannels"), m);
     }
 
     @Test
