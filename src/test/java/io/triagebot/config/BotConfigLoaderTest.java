@@ -104,6 +104,18 @@ class BotConfigLoaderTest {
     }
 
     @Test
+    void recallSharingIsOffByDefaultAndNamesChannelIds() throws Exception {
+        assertEquals(Set.of(), BotConfigLoader.load(null, env, null, null).recallSharedChannels());
+        Path f = Files.writeString(dir.resolve("r.yaml"), "slack:\n  recallSharedChannels: [C0AAA, C0BBB]\n");
+        BotConfig c = BotConfigLoader.load(f, env, null, null);
+        assertEquals(Set.of("C0AAA", "C0BBB"), c.recallSharedChannels());
+        assertTrue(c.describe().contains("recall shared by"), c.describe());
+        Path bad = Files.writeString(dir.resolve("rb.yaml"), "slack:\n  recallSharedChannels: [\"#incidents\"]\n");
+        String m = assertThrows(ConfigException.class, () -> BotConfigLoader.load(bad, env, null, null)).getMessage();
+        assertTrue(m.contains("rb.yaml:2") && m.contains("recallSharedChannels"), m);
+    }
+
+    @Test
     void missingSecretsAreNamed() {
         env.remove("SLACK_SIGNING_SECRET");
         assertTrue(assertThrows(ConfigException.class, () -> BotConfigLoader.load(null, env, null, null))

@@ -73,7 +73,8 @@ class IncidentLifecycleIT {
 
             ack(bot, "note " + first + " swap storm on the primary, <!channel> paged");
             ack(bot, "timeline " + first);
-            await(() -> !slack.uploads().isEmpty(), 20, "timeline upload");
+            // The content is uploaded before the upload is completed: wait for the last step.
+            await(() -> !slack.calls("files.completeUploadExternal").isEmpty(), 20, "timeline upload");
             String postmortem = slack.uploads().get(0);
             assertTrue(postmortem.contains("# " + first + ": db-3"), postmortem);
             assertTrue(postmortem.contains("## Timeline (UTC)"), postmortem);

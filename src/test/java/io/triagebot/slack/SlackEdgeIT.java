@@ -65,9 +65,16 @@ class SlackEdgeIT {
         LiveTests.requireOrSkip(LiveTests.isRoot(), "the hostile kernel log is a bind mount in a mount namespace: needs root");
         TestSshd.assumeAvailable();
         Path realDmesg = Files.copy(Path.of("/usr/bin/dmesg"), dir.resolve("dmesg.real"));
+        // The newest line of every critical trigger, and a hung task, name <!here>: whatever the machine's
+        // own kernel log holds, the headline (and so the anchor's notification text) quotes one of them.
+        StringBuilder lines = new StringBuilder();
+        for (String line : List.of("INFO: task <!here>:4242 blocked for more than 120 seconds.",
+                "blk_update_request: I/O error, dev <!here>, sector 2048", "Oops: 0000 [#1] SMP <!here>",
+                "Watchdog detected hard LOCKUP on cpu 1 <!here>", "mce: [Hardware Error]: <!here>")) {
+            lines.append("printf '[%s] ").append(line).append("\\n' \"$up\"\n");
+        }
         Path fakeDmesg = executable(dir.resolve("dmesg"), "#!/bin/sh\n\"" + realDmesg + "\" \"$@\"\n"
-                + "printf '[%s] INFO: task <!here>:4242 blocked for more than 120 seconds.\\n'"
-                + " \"$(cut -d' ' -f1 /proc/uptime)\"\n");
+                + "up=$(cut -d' ' -f1 /proc/uptime)\n" + lines);
         Path session = executable(dir.resolve("session"), "#!/bin/sh\n"
                 + "exec unshare -m sh -c 'mount --bind \"$0\" /usr/bin/dmesg && exec sh -c \"$SSH_ORIGINAL_COMMAND\"' \""
                 + fakeDmesg + "\"\n");
@@ -103,18 +110,21 @@ class SlackEdgeIT {
         // Processes whose executable is named <!channel> are this host's top CPU users while it is triaged.
         Path burner = Files.copy(Path.of("/usr/bin/yes"), dir.resolve("<!channel>"));
         List<Process> burners = new ArrayList<>();
+        IncidentId id;
         try {
             for (int i = 0; i < 3; i++) {
                 burners.add(new ProcessBuilder(burner.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start());
             }
             await(() -> burners.stream().allMatch(p -> "<!channel>".equals(comm(p.pid()))), 10, "burners running");
-            IncidentId id = triage(CHANNEL, "db-3");
+            id = triage(CHANNEL, "db-3");
             awaitTriaged(id);
         } finally {
             burners.forEach(Process::destroy);
         }
         await(() -> pending() == 0, 30, "everything delivered");
+        String anchorText = anchorUpdates(id).get(0);
+        assertTrue(anchorText.contains("&lt;!here&gt;"), "the headline in the notification text, escaped: " + anchorText);
         List<String> sent = slack.everyTextSent();
         assertTrue(sent.stream().anyMatch(t -> t.contains("&lt;!channel&gt;")),
                 "the top CPU users reached Slack, escaped: " + sent);
