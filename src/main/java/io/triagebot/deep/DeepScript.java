@@ -212,6 +212,6 @@ public final class DeepScript {
 
     /** A single-quoted shell word: never interpreted. */
     static String word(String arg) {
-        return "'" + arg.replace("'", "'\\''") + "'";
+        return io.triagebot.shell.ShellWords.quote(arg);
     }
 }

@@ -178,7 +178,7 @@ public final class CollectorScript {
         if (isGlob(arg)) {
             return arg;
         }
-        return "'" + arg.replace("'", "'\\''") + "'";
+        return io.triagebot.shell.ShellWords.quote(arg);
     }
 
     private static String seconds(Duration d) {

@@ -1,7 +1,6 @@
 package io.triagebot.probe;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,21 +13,31 @@ final class Cuts {
         LINES, BYTES, TOTAL, BINARY, LONG_LINE, UNTERMINATED, HEAD_OF_TAIL
     }
 
-    private record Tally(long lines, long bytes) {
-        Tally plus(long l, long b) {
-            return new Tally(lines + l, bytes + b);
+    /** Counts per kind, updated in place: a flood calls {@link #add} per line and must not allocate. */
+    private static final class Tally {
+        final ParseLimits.Section bound;
+        final long[] lines = new long[Kind.values().length];
+        final long[] bytes = new long[Kind.values().length];
+
+        Tally(ParseLimits.Section bound) {
+            this.bound = bound;
         }
     }
 
-    private final Map<String, ParseLimits.Section> bounds = new LinkedHashMap<>();
-    private final Map<String, Map<Kind, Tally>> byProbe = new LinkedHashMap<>();
+    private final Map<String, Tally> byProbe = new LinkedHashMap<>();
+    private Tally last;
     private long longLines;
     private long noise;
 
     void add(ParseLimits.Section bound, long lines, long bytes, Kind kind) {
-        bounds.putIfAbsent(bound.probe(), bound);
-        byProbe.computeIfAbsent(bound.probe(), k -> new EnumMap<>(Kind.class))
-                .merge(kind, new Tally(lines, bytes), (a, b) -> a.plus(b.lines, b.bytes));
+        Tally t = last != null && last.bound.probe().equals(bound.probe()) ? last : byProbe.get(bound.probe());
+        if (t == null) {
+            t = new Tally(bound);
+            byProbe.put(bound.probe(), t);
+        }
+        last = t;
+        t.lines[kind.ordinal()] += lines;
+        t.bytes[kind.ordinal()] += bytes;
         if (kind == Kind.LONG_LINE) {
             longLines += lines;
         }
@@ -44,23 +53,29 @@ final class Cuts {
 
     List<String> describe(long maxKept) {
         List<String> out = new ArrayList<>();
-        byProbe.forEach((probe, kinds) -> {
-            ParseLimits.Section bound = bounds.get(probe);
+        byProbe.forEach((probe, t) -> {
+            ParseLimits.Section bound = t.bound;
             List<String> parts = new ArrayList<>();
-            kinds.forEach((kind, t) -> parts.add(switch (kind) {
-                case LINES -> lines(t.lines) + " (" + size(t.bytes) + ") past its " + count(bound.maxLines())
-                        + "-line bound dropped";
-                case BYTES -> lines(t.lines) + " (" + size(t.bytes) + ") past its " + size(bound.maxBytes())
-                        + " bound dropped";
-                case TOTAL -> lines(t.lines) + " (" + size(t.bytes) + ") dropped: the run's " + size(maxKept)
-                        + " total was reached";
-                case BINARY -> lines(t.lines) + " of binary data (" + size(t.bytes) + ") dropped";
-                case LONG_LINE -> lines(t.lines) + " longer than " + size(ParseLimits.MAX_LINE_BYTES)
-                        + " shortened (" + size(t.bytes) + " cut)";
-                case UNTERMINATED -> "the output ended in a line without newline (" + size(t.bytes) + "), dropped";
-                case HEAD_OF_TAIL -> lines(t.lines) + " (" + size(t.bytes) + ") before the last "
-                        + count(bound.maxLines()) + " dropped";
-            }));
+            for (Kind kind : Kind.values()) {
+                long l = t.lines[kind.ordinal()];
+                long b = t.bytes[kind.ordinal()];
+                if (l == 0 && b == 0) {
+                    continue;
+                }
+                parts.add(switch (kind) {
+                    case LINES -> lines(l) + " (" + size(b) + ") past its " + count(bound.maxLines())
+                            + "-line bound dropped";
+                    case BYTES -> lines(l) + " (" + size(b) + ") past its " + size(bound.maxBytes()) + " bound dropped";
+                    case TOTAL -> lines(l) + " (" + size(b) + ") dropped: the run's " + size(maxKept)
+                            + " total was reached";
+                    case BINARY -> lines(l) + " of binary data (" + size(b) + ") dropped";
+                    case LONG_LINE -> lines(l) + " longer than " + size(ParseLimits.MAX_LINE_BYTES)
+                            + " shortened (" + size(b) + " cut)";
+                    case UNTERMINATED -> "the output ended in a line without newline (" + size(b) + "), dropped";
+                    case HEAD_OF_TAIL -> lines(l) + " (" + size(b) + ") before the last " + count(bound.maxLines())
+                            + " dropped";
+                });
+            }
             out.add(probe + ": output cut: " + String.join("; ", parts));
         });
         if (noise > 0) {

@@ -48,7 +48,12 @@ public enum ParameterType {
     /** A systemd byte size: digits with an optional K, M, G or T suffix (1024-based), or infinity. */
     SIZE("size"),
     /** A systemd CPU quota: N% or N.NN% (100% is one CPU), or empty for "no quota". */
-    PERCENT("percent");
+    PERCENT("percent"),
+    /**
+     * A system unit's cgroup path as systemd lays it out: {@code /system.slice}, {@code .slice} components,
+     * then a unit ({@code /system.slice/db.service}). Never a path under user.slice or inside a service.
+     */
+    CGROUP("cgroup");
 
     /** Longest value any type accepts (a cpulist of a very large machine). */
     static final int MAX_LENGTH = 4096;
@@ -117,6 +122,8 @@ public enum ParameterType {
             case SIZE -> "a size in bytes with an optional K, M, G or T suffix, or 'infinity'" + sizeRange(spec);
             case PERCENT -> "a percentage like 150% or 12.5%" + (spec.min() == null ? "" : " from " + spec.min() + "%")
                     + (spec.max() == null ? "" : " to " + spec.max() + "%") + ", or empty for no quota";
+            case CGROUP -> "a system unit's cgroup path: /system.slice, then .slice components, then the unit"
+                    + " (/system.slice/db.service)";
         };
     }
 
@@ -155,6 +162,7 @@ public enum ParameterType {
                     && spec.pattern().matcher(value).matches() ? value : null;
             case SIZE -> sizeBytes(value, spec) == null ? null : value;
             case PERCENT -> percent(value, spec);
+            case CGROUP -> cgroup(value);
         });
     }
 
@@ -187,6 +195,20 @@ public enum ParameterType {
             return null;
         }
         return Long.toString(v);
+    }
+
+    private static String cgroup(String value) {
+        if (value.length() > MAX_STRING_LENGTH || !value.startsWith("/system.slice")) {
+            return null;
+        }
+        String[] parts = value.substring(1).split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            boolean last = i == parts.length - 1;
+            if (unit(parts[i]) == null || !last && !parts[i].endsWith(".slice")) {
+                return null;
+            }
+        }
+        return value;
     }
 
     private static String unit(String value) {

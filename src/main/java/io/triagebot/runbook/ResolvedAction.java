@@ -68,8 +68,7 @@ public record ResolvedAction(Runbook runbook, Map<String, String> values) {
     public RenderedAction render(Privilege privilege) {
         Optional<RenderedScript> capture = runbook.capture()
                 .map(c -> script("capture", c.argv(), null, values, privilege));
-        return new RenderedAction(runbook.id(), script("precondition", runbook.precondition(), null, values, privilege),
-                capture, script("command", runbook.command(), runbook.input(), values, privilege));
+        return new RenderedAction(runbook.id(), precondition(privilege), capture, script("command", runbook.command(), runbook.input(), values, privilege));
     }
 
     /** The change on one line, e.g. {@code sysctl -w vm.swappiness=10}. */
@@ -229,6 +228,33 @@ public record ResolvedAction(Runbook runbook, Map<String, String> values) {
             line = line.replace(m.getValue(), "{" + m.getKey() + "}");
         }
         return line;
+    }
+
+    /**
+     * The precondition, and when the runbook has one, its confirmation: the reading command's output must
+     * equal the expected value exactly (a unit's ControlGroup is the cgroup the evidence named), else the
+     * script exits 3 saying what the host answered, and nothing runs.
+     */
+    private RenderedScript precondition(Privilege privilege) {
+        RenderedScript pre = script("precondition", runbook.precondition(), null, values, privilege);
+        if (runbook.confirm().isEmpty()) {
+            return pre;
+        }
+        List<String> argv = new ArrayList<>();
+        if (privilege == Privilege.SUDO && runbook.sudo()) {
+            argv.addAll(List.of("sudo", "-n", "--"));
+        }
+        for (String t : runbook.confirm()) {
+            argv.add(Templates.render(t, values));
+        }
+        String expected = Templates.render(runbook.confirmEquals(), values);
+        String check = pre.script().stripTrailing() + " || exit $?\n"
+                + "tb_seen=$(" + Shell.quoted(argv) + " </dev/null) || exit $?\n"
+                + "[ \"$tb_seen\" = " + Shell.quote(expected) + " ] || { printf '%s\\n' "
+                + Shell.quote("refused: " + Shell.human(argv) + " printed") + " \"$tb_seen\" "
+                + Shell.quote("not " + expected + ", the cgroup the evidence named") + " >&2; exit 3; }\n";
+        String human = pre.human() + " && [ \"$(" + Shell.human(argv) + ")\" = " + Shell.humanWord(expected) + " ]";
+        return new RenderedScript(check, human);
     }
 
     private RenderedScript script(String step, List<String> template, String input, Map<String, String> values,

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * @param parameters in declaration order
  * @param sudo whether it needs root
  * @param precondition argv that must exit 0 before anything runs (the knob exists and is writable)
+ * @param confirm a reading argv run as part of the precondition whose output must equal {@code confirmEquals}
+ *     (the unit's ControlGroup is the cgroup the evidence named); empty for none
+ * @param confirmEquals the template {@code confirm}'s output must equal, or null
  * @param capture how to read the value the rollback restores; empty for an irreversible runbook
  * @param command the change
  * @param input text fed to the command's standard input (for {@code tee FILE}), or null
@@ -32,7 +35,7 @@ import java.util.regex.Pattern;
  * @param source {@code runbooks/memory.yaml:14}
  */
 public record Runbook(String id, String title, String subsystem, List<String> patterns, List<ParameterSpec> parameters,
-        boolean sudo, List<String> precondition, Optional<Capture> capture, List<String> command, String input,
+        boolean sudo, List<String> precondition, List<String> confirm, String confirmEquals, Optional<Capture> capture, List<String> command, String input,
         List<String> rollback, String rollbackInput, String irreversible, String persistence, Risk risk, String production,
         List<String> dependencies, List<Expectation> expect, int settleSeconds, int approvals, String source) {
 
@@ -57,6 +60,7 @@ public record Runbook(String id, String title, String subsystem, List<String> pa
         patterns = List.copyOf(patterns);
         parameters = List.copyOf(parameters);
         precondition = List.copyOf(precondition);
+        confirm = List.copyOf(confirm);
         command = List.copyOf(command);
         rollback = List.copyOf(rollback);
         dependencies = List.copyOf(dependencies);

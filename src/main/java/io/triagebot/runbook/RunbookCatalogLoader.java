@@ -39,7 +39,7 @@ public final class RunbookCatalogLoader {
 
     private static final Set<String> FILE_KEYS = YamlMap.keySet("subsystem", "runbooks");
     private static final Set<String> RUNBOOK_KEYS = YamlMap.keySet("id", "title", "patterns", "parameters", "sudo",
-            "precondition", "capture", "restores", "extract", "convert", "command", "input", "rollback", "rollbackInput",
+            "precondition", "confirm", "confirmEquals", "capture", "restores", "extract", "convert", "command", "input", "rollback", "rollbackInput",
             "irreversible", "persistence", "risk", "production", "dependencies", "expect", "settle", "approvals");
     private static final List<String> REQUIRED = List.of("id", "title", "patterns", "sudo", "precondition", "command",
             "persistence", "risk", "production");
@@ -137,6 +137,16 @@ public final class RunbookCatalogLoader {
 
         List<String> precondition = argv(r, "precondition", StabilisationCommands.Use.PRECONDITION, types);
         placeholders(r, "precondition", precondition, names, Set.of(), false, used);
+        List<String> confirm = List.of();
+        String confirmEquals = r.optionalString("confirmEquals").orElse(null);
+        if (r.has("confirm") != (confirmEquals != null)) {
+            throw r.error("'confirm' (a reading command) and 'confirmEquals' (what it must print) go together");
+        }
+        if (confirmEquals != null) {
+            confirm = argv(r, "confirm", StabilisationCommands.Use.CAPTURE, types);
+            placeholders(r, "confirm", confirm, names, Set.of(), false, used);
+            checkKeys(r, "confirmEquals", confirmEquals, names, Set.of(), false, used);
+        }
 
         // capture, restores, extract, convert
         Optional<Runbook.Capture> capture = capture(r, types, used);
@@ -202,7 +212,7 @@ public final class RunbookCatalogLoader {
         List<Expectation> expect = expectations(r, patterns);
         int settle = r.integer("settle", 0, 3600, 30);
         int approvals = r.integer("approvals", 1, 5, 1);
-        return new Runbook(id, title, subsystem, patterns, parameters, sudo, precondition, capture, command, input,
+        return new Runbook(id, title, subsystem, patterns, parameters, sudo, precondition, confirm, confirmEquals, capture, command, input,
                 rollback, rollbackInput, irreversible, persistence, risk, production, dependencies, expect, settle,
                 approvals, r.source() + ":" + r.line());
     }

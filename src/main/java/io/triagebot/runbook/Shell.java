@@ -1,30 +1,27 @@
 package io.triagebot.runbook;
 
 import java.util.List;
-import java.util.regex.Pattern;
+import io.triagebot.shell.ShellWords;
 
 /**
- * Shell words for rendered runbooks. Every word of a script is single-quoted with the same rule as the
+ * Shell words for rendered runbooks, through {@link ShellWords}. Every word of a script is single-quoted with the same rule as the
  * collector's ({@code io.triagebot.probe.CollectorScript#word}, minus its bare globs): inside single
  * quotes sh interprets nothing, and a single quote itself is written {@code '\''}. So {@code $(reboot)},
  * backticks, {@code ;}, newlines and any Unicode are data, never shell text.
  */
 final class Shell {
 
-    /** Words that need no quoting for a human reading or pasting the command. */
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
-
     private Shell() {
     }
 
     /** {@code arg} single-quoted for sh, always. */
     static String quote(String arg) {
-        return "'" + arg.replace("'", "'\\''") + "'";
+        return ShellWords.quote(arg);
     }
 
     /** {@code arg} as a person would type it: bare when safe, else single-quoted exactly as {@link #quote}. */
     static String humanWord(String arg) {
-        return PLAIN.matcher(arg).matches() ? arg : quote(arg);
+        return ShellWords.human(arg);
     }
 
     static String quoted(List<String> argv) {

@@ -62,6 +62,10 @@ public final class Benchmark {
             Path config = sshd.writeClientConfig(Files.createTempFile("bench", ".config"), "bench");
             ScriptRunner ssh = SshTargetConnector.fromConfigPath(config).runnerFor(new HostName("bench"));
             collector.collect("bench", ssh, settings); // warm up JSch and the JIT
+            if (args.length > 1 && args[1].equals("heap")) { // bench/run N heap: the heap figures alone
+                heapFigures(collector, settings, ssh);
+                return;
+            }
             long sshdPid = Long.parseLong(Files.readString(sshd.directory().resolve("sshd.pid")).strip());
             long cpuBefore = childTicks(sshdPid);
             List<Double> latencies = new ArrayList<>();
@@ -73,7 +77,7 @@ public final class Benchmark {
                 RawSnapshot raw = collector.assemble("bench", run, settings);
                 last = SnapshotReader.read(raw);
                 latencies.add((System.nanoTime() - start) / 1e6);
-                bytes += run.output().stdout().length;
+                bytes += run.parsed().bytesRead();
             }
             double sessionCpuMs = (childTicks(sshdPid) - cpuBefore) * 10.0 / runs;
             System.out.println("| measurement | median | p90 | goal |");
@@ -83,6 +87,7 @@ public final class Benchmark {
             System.out.printf(Locale.ROOT, "| target CPU per SSH triage (sshd session + collector, user+sys) | %.1f ms | | |%n",
                     sessionCpuMs);
             System.out.printf(Locale.ROOT, "| collector output per triage | %.0f KiB | | |%n", bytes / 1024.0 / runs);
+            heapFigures(collector, settings, ssh);
             slackFigures(runs, config, slack, settings);
         }
 
@@ -113,6 +118,77 @@ public final class Benchmark {
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "| JVM heap in use after the run | %.0f MiB | | |%n",
                 (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+    }
+
+    /**
+     * Peak heap during one SSH triage of an ordinary host, and of a host whose process list is 17 MiB of
+     * {@code a\n} per sample (goal: at most 64 MiB above the ordinary one). Sampled every millisecond from a
+     * thread of its own, after a full GC; the flooding host is the test sshd in a mount namespace where the
+     * tasks probe's grep floods (root only).
+     */
+    private static void heapFigures(Collector collector, CollectorSettings settings, ScriptRunner idle) throws Exception {
+        if (!io.triagebot.testsupport.LiveTests.isRoot()) {
+            System.out.println("| peak heap, flooding host | not measured: needs root | | |");
+            return;
+        }
+        Path dir = Files.createTempDirectory("bench-flood");
+        try (io.triagebot.testsupport.HostileHost flood = io.triagebot.testsupport.HostileHost.builder(dir)
+                .replaceTasksGrep("yes a | head -c 17825792").start()) {
+            Path config = flood.sshd().writeClientConfig(dir.resolve("config"), "flood");
+            ScriptRunner flooding = SshTargetConnector.fromConfigPath(config).runnerFor(new HostName("flood"));
+            CollectorSettings longer = new CollectorSettings(settings.window(), Duration.ofSeconds(30),
+                    settings.maxOutputBytes());
+            List<Double> idlePeaks = new ArrayList<>();
+            List<Double> floodPeaks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                idlePeaks.add(peakHeapMiB(() -> collector.collect("bench", idle, longer)));
+                floodPeaks.add(peakHeapMiB(() -> collector.collect("flood", flooding, longer)));
+            }
+            double idleMiB = pct(idlePeaks, 50);
+            double floodMiB = pct(floodPeaks, 50);
+            System.out.printf(Locale.ROOT, "| peak heap during a triage, ordinary host (above the heap before) | %.1f MiB | | |%n",
+                    idleMiB);
+            System.out.printf(Locale.ROOT, "| peak heap during a triage, host flooding 2 x 17 MiB of a-lines | %.1f MiB | | |%n",
+                    floodMiB);
+            System.out.printf(Locale.ROOT, "| flooding host minus ordinary host, peak heap | %.1f MiB | %.1f MiB (max) | <= 64 MiB |%n",
+                    floodMiB - idleMiB, java.util.Collections.max(floodPeaks) - idleMiB);
+        }
+    }
+
+    private interface Triage {
+        Object run() throws Exception;
+    }
+
+    /** The most heap in use while {@code triage} runs, above what was in use after a full GC before it. */
+    private static double peakHeapMiB(Triage triage) throws Exception {
+        var memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long before = memory.getHeapMemoryUsage().getUsed();
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(before);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread sampler = new Thread(() -> {
+            while (!done.get()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.start();
+        Object result;
+        try {
+            result = triage.run();
+        } finally {
+            done.set(true);
+            sampler.join();
+        }
+        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        if (result == null) {
+            throw new IllegalStateException("no snapshot");
+        }
+        return (peak.get() - before) / 1048576.0;
     }
 
     /** /triage through a real Bolt app over HTTP, Slack's Web API faked on loopback. */

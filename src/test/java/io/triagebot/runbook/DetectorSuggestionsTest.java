@@ -48,7 +48,7 @@ class DetectorSuggestionsTest {
     /** The contract, as the detectors use it (id to parameter names). */
     static final Map<String, Set<String>> SUGGESTED = new TreeMap<>(Map.ofEntries(
             Map.entry("vm-swappiness", Set.of("value")),
-            Map.entry("unit-memory-high", Set.of("unit", "limit")),
+            Map.entry("unit-memory-high", Set.of("unit", "cgroup", "limit")),
             Map.entry("thp-enabled", Set.of("mode")),
             Map.entry("thp-defrag", Set.of("mode")),
             Map.entry("numa-balancing", Set.of("enabled")),
@@ -56,7 +56,7 @@ class DetectorSuggestionsTest {
             Map.entry("oom-score-adj", Set.of("pid", "value")),
             Map.entry("drop-caches", Set.of()),
             Map.entry("renice", Set.of("pid", "nice")),
-            Map.entry("unit-cpu-quota", Set.of("unit", "quota")),
+            Map.entry("unit-cpu-quota", Set.of("unit", "cgroup", "quota")),
             Map.entry("taskset", Set.of("pid", "cpus")),
             Map.entry("io-scheduler", Set.of("device", "scheduler")),
             Map.entry("nr-requests", Set.of("device", "value")),
@@ -99,7 +99,7 @@ class DetectorSuggestionsTest {
     void detectorStyleValuesResolve() throws Exception {
         Map<String, Map<String, String>> samples = new LinkedHashMap<>();
         samples.put("vm-swappiness", Map.of("value", "10"));
-        samples.put("unit-memory-high", Map.of("unit", "batch.service", "limit", "512M"));
+        samples.put("unit-memory-high", Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "limit", "512M"));
         samples.put("thp-enabled", Map.of("mode", "madvise"));
         samples.put("thp-defrag", Map.of("mode", "defer+madvise"));
         samples.put("numa-balancing", Map.of("enabled", "0"));
@@ -107,7 +107,7 @@ class DetectorSuggestionsTest {
         samples.put("oom-score-adj", Map.of("pid", "777", "value", "500"));
         samples.put("drop-caches", Map.of());
         samples.put("renice", Map.of("pid", "1001", "nice", "10"));
-        samples.put("unit-cpu-quota", Map.of("unit", "batch.service", "quota", "100%"));
+        samples.put("unit-cpu-quota", Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "quota", "100%"));
         samples.put("taskset", Map.of("pid", "1001", "cpus", "0"));
         samples.put("io-scheduler", Map.of("device", "sda", "scheduler", "bfq"));
         samples.put("nr-requests", Map.of("device", "nvme0n1", "value", "512"));
@@ -119,7 +119,8 @@ class DetectorSuggestionsTest {
         samples.put("congestion-control", Map.of("algorithm", "bbr"));
         samples.put("irq-affinity", Map.of("irq", "24", "cpus", "1-3"));
         samples.put("rps-mask", Map.of("interface", "eth0", "queue", "rx-0", "mask", "e"));
-        samples.put("unit-memory-high", Map.of("unit", "system-getty\\x2dstatic.slice", "limit", "461M"));
+        samples.put("unit-memory-high", Map.of("unit", "system-getty\\x2dstatic.slice", "cgroup",
+                "/system.slice/system-getty\\x2dstatic.slice", "limit", "461M"));
         assertEquals(SUGGESTED.keySet(), new TreeSet<>(samples.keySet()));
         for (Map.Entry<String, Map<String, String>> e : samples.entrySet()) {
             ResolvedAction a = catalog.resolve(e.getKey(), e.getValue());

@@ -45,7 +45,17 @@ class RenderingTest {
                     String[] lines = s.script().split("\n");
                     assertTrue(lines[0].startsWith("# triagebot runbook " + a.id() + ": "), s.script());
                     assertEquals(ResolvedAction.PRELUDE, String.join("\n", List.of(lines).subList(1, 4)) + "\n");
-                    assertEquals(5, lines.length, s.script());
+                    if (lines.length == 7) { // a precondition with its confirmation: check, read, compare
+                        assertTrue(lines[4].endsWith(" || exit $?"), lines[4]);
+                        lines[4] = lines[4].substring(0, lines[4].length() - " || exit $?".length());
+                        assertTrue(lines[5].startsWith("tb_seen=$(") && lines[5].endsWith(") || exit $?"), lines[5]);
+                        String read = lines[5].substring("tb_seen=$(".length(), lines[5].length() - ") || exit $?".length());
+                        assertTrue(QUOTED_LINE.matcher(read).matches(), "unquoted word in " + read);
+                        assertTrue(lines[6].matches("\\[ \"\\$tb_seen\" = '[^']*' \\] \\|\\| \\{ printf '%s\\\\n' '[^']*' "
+                                + "\"\\$tb_seen\" '[^']*' >&2; exit 3; \\}"), lines[6]);
+                    } else {
+                        assertEquals(5, lines.length, s.script());
+                    }
                     assertTrue(QUOTED_LINE.matcher(lines[4]).matches(), "unquoted word in " + lines[4]);
                     if (privilege == Privilege.SUDO) {
                         assertTrue(lines[4].contains("'sudo' '-n' '--' '"), lines[4]);
@@ -62,18 +72,35 @@ class RenderingTest {
         assertEquals("printf '%s\\n' defer+madvise | tee /sys/kernel/mm/transparent_hugepage/defrag",
                 catalog.resolve("thp-defrag", Map.of()).humanCommand());
         assertEquals("systemctl set-property --runtime db.service CPUQuota=700%",
-                catalog.resolve("unit-cpu-quota", Map.of("unit", "db.service", "quota", "700%")).humanCommand());
+                catalog.resolve("unit-cpu-quota", Map.of("unit", "db.service", "cgroup", "/system.slice/db.service", "quota", "700%")).humanCommand());
         assertEquals("sysctl -w 'net.ipv4.tcp_rmem=4096 131072 16777216' 'net.ipv4.tcp_wmem=4096 16384 16777216'",
                 catalog.resolve("tcp-buffers", Map.of("rmem", "4096 131072 16777216", "wmem", "4096\t16384 16777216"))
                         .humanCommand());
         assertEquals("renice 10 -p 4242", catalog.resolve("renice", Map.of("pid", "4242")).humanCommand());
         assertEquals("systemctl set-property --runtime 'system-getty\\x2dstatic.slice' MemoryHigh=1G",
-                catalog.resolve("unit-memory-high", Map.of("unit", "system-getty\\x2dstatic.slice", "limit", "1G"))
+                catalog.resolve("unit-memory-high", Map.of("unit", "system-getty\\x2dstatic.slice", "cgroup",
+                        "/system.slice/system-getty\\x2dstatic.slice", "limit", "1G"))
                         .humanCommand());
         RenderedAction r = catalog.resolve("vm-swappiness", Map.of("value", "10")).render();
         assertTrue(r.command().script().endsWith("'sysctl' '-w' 'vm.swappiness=10' </dev/null\n"), r.command().script());
         assertEquals("sysctl -n vm.swappiness", r.capture().orElseThrow().human());
         assertEquals("test -w /proc/sys/vm/swappiness", r.precondition().human());
+    }
+
+    @Test
+    void aUnitActionFirstConfirmsTheUnitsCgroupIsTheOneMeasured() throws Exception {
+        RenderedAction r = catalog.resolve("unit-cpu-quota", Map.of("unit", "db.service", "cgroup",
+                "/system.slice/db.service", "quota", "700%")).render();
+        assertEquals("test -d /run/systemd/system && [ \"$(systemctl show -p ControlGroup --value db.service)\" = "
+                + "/system.slice/db.service ]", r.precondition().human());
+        assertTrue(r.precondition().script().contains("tb_seen=$('systemctl' 'show' '-p' 'ControlGroup' '--value' "
+                + "'db.service' </dev/null) || exit $?\n[ \"$tb_seen\" = '/system.slice/db.service' ] || {"),
+                r.precondition().script());
+        // A path outside system.slice is no unit's: refused before anything is rendered.
+        InvalidParametersException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidParametersException.class,
+                () -> catalog.resolve("unit-cpu-quota", Map.of("unit", "postgresql.service", "cgroup",
+                        "/user.slice/user-1000.slice/user@1000.service/x/postgresql.service", "quota", "100%")));
+        assertTrue(e.getMessage().contains("'cgroup'"), e.getMessage());
     }
 
     @Test
@@ -184,7 +211,7 @@ class RenderingTest {
     static Map<String, Map<String, String>> samples() {
         return Map.ofEntries(
                 Map.entry("vm-swappiness", Map.of("value", "10")),
-                Map.entry("unit-memory-high", Map.of("unit", "batch.service", "limit", "512M")),
+                Map.entry("unit-memory-high", Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "limit", "512M")),
                 Map.entry("thp-enabled", Map.of("mode", "madvise")),
                 Map.entry("thp-defrag", Map.of("mode", "defer+madvise")),
                 Map.entry("numa-balancing", Map.of("enabled", "0")),
@@ -192,7 +219,7 @@ class RenderingTest {
                 Map.entry("oom-score-adj", Map.of("pid", "777", "value", "500")),
                 Map.entry("drop-caches", Map.of()),
                 Map.entry("renice", Map.of("pid", "1001", "nice", "10")),
-                Map.entry("unit-cpu-quota", Map.of("unit", "batch.service", "quota", "100%")),
+                Map.entry("unit-cpu-quota", Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "quota", "100%")),
                 Map.entry("taskset", Map.of("pid", "1001", "cpus", "0")),
                 Map.entry("io-scheduler", Map.of("device", "sda", "scheduler", "bfq")),
                 Map.entry("nr-requests", Map.of("device", "nvme0n1", "value", "512")),

@@ -122,7 +122,7 @@ class ResolvedActionTest {
 
     @Test
     void cpuQuotaIsConvertedFromSystemdsPerSecondForm() throws Exception {
-        ResolvedAction a = resolve("unit-cpu-quota", Map.of("unit", "db.service", "quota", "700%"));
+        ResolvedAction a = resolve("unit-cpu-quota", Map.of("unit", "db.service", "cgroup", "/system.slice/db.service", "quota", "700%"));
         assertEquals("systemctl set-property --runtime db.service CPUQuota=200%", a.rollbackWith("2s\n").human());
         assertEquals("systemctl set-property --runtime db.service CPUQuota=150%", a.rollbackWith("1.500000s\n").human());
         assertEquals("systemctl set-property --runtime db.service CPUQuota=50%", a.rollbackWith("500ms\n").human());
@@ -139,7 +139,7 @@ class ResolvedActionTest {
 
     @Test
     void memoryHighComparesByBytes() throws Exception {
-        ResolvedAction a = resolve("unit-memory-high", Map.of("unit", "db.service", "limit", "512M"));
+        ResolvedAction a = resolve("unit-memory-high", Map.of("unit", "db.service", "cgroup", "/system.slice/db.service", "limit", "512M"));
         assertEquals("systemctl set-property --runtime db.service MemoryHigh=infinity", a.rollbackWith("infinity\n").human());
         assertTrue(a.applied("536870912\n"));
         assertFalse(a.applied("infinity\n"));

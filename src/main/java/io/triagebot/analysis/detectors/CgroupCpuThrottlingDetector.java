@@ -95,12 +95,12 @@ public final class CgroupCpuThrottlingDetector implements Detector {
         f.command("cat " + Cgroups.file(layout, c.path(), c.version(), "cpu", "cgroup.procs") + " | head");
         String unit = Cgroups.unit(c.path());
         if (unit != null) {
-            f.command("systemctl show " + unit + " -p CPUQuotaPerSecUSec -p CPUQuotaPeriodUSec");
+            f.command("systemctl show " + Cgroups.word(unit) + " -p CPUQuotaPerSecUSec -p CPUQuotaPeriodUSec");
             double base = Grade.known(c.quotaCpus()) ? c.quotaCpus() : c.usageCpus();
             if (Grade.known(base) && base > 0) {
                 int percent = (int) Math.ceil(100 * base * lim.v("raise-quota-factor"));
                 f.runbook("unit-cpu-quota", "raise " + unit + "'s quota from " + quota + " to " + Format.decimal(percent / 100.0)
-                        + " CPU (rollback: the old CPUQuota)", "unit", unit, "quota", percent + "%");
+                        + " CPU (rollback: the old CPUQuota)", "unit", unit, "cgroup", c.path(), "quota", percent + "%");
             }
         }
         f.longTerm("Set the quota from measured demand (usage peaks, not averages), or use CPUWeight instead of a hard quota "

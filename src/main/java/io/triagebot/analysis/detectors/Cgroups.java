@@ -6,32 +6,55 @@ final class Cgroups {
     private Cgroups() {
     }
 
+    /** A unit name as systemd writes it in a cgroup path (its \\x2d escapes included). */
+    private static final java.util.regex.Pattern UNIT_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9:_.@\\\\-]{1,255}");
+
     /**
-     * The systemd unit a cgroup path names: its last component when that ends in .service, .scope or
-     * .slice ("/system.slice/db.service" gives "db.service"); null otherwise (a pod, a hand-made group),
-     * so that no runbook is suggested with an invented unit.
+     * The system unit a cgroup path names, or null. Only a path systemd itself lays out for the system
+     * manager qualifies: {@code /system.slice}, then only {@code .slice} components, then the unit
+     * ({@code /system.slice/db.service}, {@code /system.slice/app.slice/web.service}). A name is host data:
+     * anyone may create {@code /user.slice/user-1000.slice/user@1000.service/x/postgresql.service}, and a
+     * delegated service its own sub-groups, so everything under {@code user.slice}, under a service or
+     * scope, or outside {@code system.slice} gives null and no runbook is ever aimed at a system unit from
+     * it. The action's precondition still checks that the unit's ControlGroup is this path.
      */
     static String unit(String path) {
-        if (path == null) {
+        if (path == null || !path.startsWith("/system.slice")) {
             return null;
         }
-        String last = path.substring(path.lastIndexOf('/') + 1);
-        if (last.endsWith(".service") || last.endsWith(".scope") || last.endsWith(".slice")) {
-            return last.isEmpty() ? null : last;
+        String[] parts = path.substring(1).split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (!UNIT_NAME.matcher(part).matches() || part.startsWith(".") || part.startsWith("-")) {
+                return null;
+            }
+            boolean last = i == parts.length - 1;
+            if (!last && !part.endsWith(".slice")) {
+                return null;
+            }
+            if (last && !(part.endsWith(".service") || part.endsWith(".scope") || part.endsWith(".slice"))) {
+                return null;
+            }
         }
-        return null;
+        return parts[parts.length - 1];
+    }
+
+    /** A host-derived word (a path, a device, a unit) as it goes into a suggested command: shell-quoted if needed. */
+    static String word(String hostWord) {
+        return io.triagebot.shell.ShellWords.human(hostWord);
     }
 
     /**
-     * Where to read a cgroup's file on the target, for a next command: v1 under its controller's mount
+     * Where to read a cgroup's file on the target, as a shell word for a next command: v1 under its controller's mount
      * (systemd links cpu to cpu,cpuacct), v2 at /sys/fs/cgroup or, on a hybrid host, /sys/fs/cgroup/unified.
      */
     static String file(String layout, String path, int version, String controller, String name) {
         String rel = "/".equals(path) ? "" : path;
         if (version == 1) {
-            return "/sys/fs/cgroup/" + controller + rel + "/" + name;
+            return word("/sys/fs/cgroup/" + controller + rel + "/" + name);
         }
-        return ("hybrid".equals(layout) ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup") + rel + "/" + name;
+        return word(("hybrid".equals(layout) ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup") + rel + "/" + name);
     }
 
     /**

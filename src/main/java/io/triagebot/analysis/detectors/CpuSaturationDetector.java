@@ -184,7 +184,7 @@ public final class CpuSaturationDetector implements Detector {
         if (unit != null && n >= 2 && unit.usageCpus() > n - 1) {
             String quota = FindingBuilder.whole(100.0 * (n - 1)) + "%";
             f.runbook("unit-cpu-quota", "cap " + Cgroups.unit(unit.path()) + " (using " + Tasks.cpuPercent(unit.usageCpus())
-                    + ") to " + (n - 1) + " CPU(s)", "unit", Cgroups.unit(unit.path()), "quota", quota);
+                    + ") to " + (n - 1) + " CPU(s)", "unit", Cgroups.unit(unit.path()), "cgroup", unit.path(), "quota", quota);
         }
         f.longTerm(kernelBound
                 ? "Find what the kernel is doing (perf record -a -g): interrupts, context switching, lock spinning or reclaim; fix that cause rather than adding CPUs."

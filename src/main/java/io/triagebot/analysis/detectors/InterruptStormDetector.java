@@ -226,7 +226,9 @@ public final class InterruptStormDetector implements Detector {
                 }
             }
         }
-        f.command("watch -d -n1 \"grep -E '^ *" + s.id() + ":' /proc/interrupts\"");
+        if (s.id().matches("[A-Za-z0-9]{1,16}")) { // quoted twice over below: only a plain IRQ name goes in
+            f.command("watch -d -n1 \"grep -E '^ *" + s.id() + ":' /proc/interrupts\"");
+        }
         f.command("mpstat -P ALL 1 5");
     }
 

@@ -204,7 +204,8 @@ public final class IoStallDetector implements Detector {
         f.command("ps -eo pid,stat,wchan:32,comm | awk '$2 ~ /^D/'");
         f.command("cat /proc/pressure/io");
         if (busiest != null) {
-            f.command("cat /sys/block/" + busiest.device() + "/queue/scheduler /sys/block/" + busiest.device() + "/queue/nr_requests");
+            f.command("cat " + Cgroups.word("/sys/block/" + busiest.device() + "/queue/scheduler") + " "
+                    + Cgroups.word("/sys/block/" + busiest.device() + "/queue/nr_requests"));
             runbooks(f, context, lim, busiest, firstBlocked);
         }
         f.longTerm("Find who issues the I/O (block_rq_issue tracing, pidstat -d) and reduce it (batch fsyncs, buffer writes, "

@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  */
 public final class LockConvoyDetector implements Detector {
 
+    /** A kernel symbol or a plain process name: safe inside a single-quoted bpftrace program. */
+    private static final java.util.regex.Pattern SYMBOL = java.util.regex.Pattern.compile("[A-Za-z0-9_.]{1,64}");
+
     public static final String PATTERN = "lock-convoy";
 
     /** "  &mm->mmap_lock-W:   338   338   0.22 ..." : class name, con-bounces, contentions, waittime-min, -max, -total. */
@@ -100,14 +103,17 @@ public final class LockConvoyDetector implements Detector {
                     FindingBuilder.once("/proc/lock_stat"));
         }
 
-        String filter = p.pids().size() == 1 ? "pid == " + p.mainPid() : "comm == \"" + p.comm() + "\"";
+        // Inside a single-quoted bpftrace program a host word cannot be quoted again: a name that is not plain
+        // is left out (the pid filter stands in), and so is a wait channel that is not a kernel symbol.
+        boolean plainComm = p.comm() != null && SYMBOL.matcher(p.comm()).matches();
+        String filter = p.pids().size() == 1 || !plainComm ? "pid == " + p.mainPid() : "comm == \"" + p.comm() + "\"";
         f.command("perf lock contention -ab -- sleep 5");
         f.command("cat /proc/" + p.mainPid() + "/task/*/stack | sort | uniq -c | sort -rn | head -20");
         f.command("pidstat -w -t -p " + p.mainPid() + " 1 5");
         if (w.topWchan() != null && w.topWchan().startsWith("futex")) {
             f.command("bpftrace -e 'tracepoint:syscalls:sys_enter_futex /" + filter
                     + "/ { @[ustack(6)] = count(); } interval:s:5 { exit(); }'");
-        } else {
+        } else if (w.topWchan() != null && SYMBOL.matcher(w.topWchan()).matches()) {
             f.command("bpftrace -e 'kprobe:" + w.topWchan() + " /" + filter + "/ { @[kstack(8)] = count(); } interval:s:5 { exit(); }'");
         }
         f.command("offcputime-bpfcc -p " + p.mainPid() + " 5");

@@ -231,7 +231,7 @@ public final class MemoryPressureDetector implements Detector {
             long limit = cg.limitBytes() > 0 ? (long) (cg.limitBytes() * lim.v("suggested-high-percent-of-max") / 100) : cg.usageBytes();
             f.runbook("unit-memory-high", "throttle " + unit + " at " + Format.bytes(limit) + " (below its hard limit) so the kernel "
                     + "reclaims from it before the OOM killer acts; rollback MemoryHigh=infinity",
-                    "unit", unit, "limit", SwapDeathSpiralDetector.mib(limit));
+                    "unit", unit, "cgroup", s.path(), "limit", SwapDeathSpiralDetector.mib(limit));
         }
         f.longTerm("Size memory limits to the working set (memory.peak, memory.stat) or add memory; find what grows "
                 + "(ps --sort=-rss, memory.stat) and fix the leak or cap it with MemoryHigh.");

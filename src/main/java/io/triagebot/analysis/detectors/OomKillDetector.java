@@ -173,14 +173,14 @@ public final class OomKillDetector implements Detector {
         }
         String unit = Cgroups.unit(memcgPath);
         if (unit != null) {
-            f.command("systemctl status " + unit);
+            f.command("systemctl status " + Cgroups.word(unit));
         }
         f.command("ps -eo pid,comm,rss,oom_score_adj --sort=-rss | head");
         if (unit != null && cg != null && cg.limitBytes() > 0) {
             long high = (long) (cg.limitBytes() * lim.v("suggested-high-percent-of-max") / 100);
             f.runbook("unit-memory-high", "throttle " + unit + " at " + Format.bytes(high) + ", below its " + Format.bytes(cg.limitBytes())
                     + " limit, so it reclaims and slows down instead of being killed; rollback MemoryHigh=infinity",
-                    "unit", unit, "limit", SwapDeathSpiralDetector.mib(high));
+                    "unit", unit, "cgroup", memcgPath, "limit", SwapDeathSpiralDetector.mib(high));
         }
         ProcessMetrics procs = m.processes();
         boolean global = last != null && !last.cgroupLimit() || memcgPath == null || "/".equals(memcgPath);

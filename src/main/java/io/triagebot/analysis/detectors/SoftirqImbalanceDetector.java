@@ -143,9 +143,9 @@ public final class SoftirqImbalanceDetector implements Detector {
         f.command("cat /proc/net/softnet_stat");
         f.command("sysctl net.core.netdev_budget net.core.netdev_max_backlog");
         if (iface != null) {
-            f.command("cat /sys/class/net/" + iface.name() + "/queues/rx-*/rps_cpus");
-            f.command("ethtool -l " + iface.name());
-            f.command("ethtool -S " + iface.name() + " | grep -iE 'drop|miss|fifo'");
+            f.command("cat " + Cgroups.word("/sys/class/net/" + iface.name() + "/queues") + "/rx-*/rps_cpus");
+            f.command("ethtool -l " + Cgroups.word(iface.name()));
+            f.command("ethtool -S " + Cgroups.word(iface.name()) + " | grep -iE 'drop|miss|fifo'");
         }
         if (network && iface != null && cpu != null && cpu.perCpu().size() >= 2) {
             List<Integer> others = new ArrayList<>();

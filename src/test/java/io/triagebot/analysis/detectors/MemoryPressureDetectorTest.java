@@ -60,7 +60,7 @@ class MemoryPressureDetectorTest {
         is(f, Severity.HIGH, Status.CONFIRMED);
         assertEquals("/system.slice/api.service", f.culprit(), "the child explains the parent's stalls");
         assertTrue(f.title().contains("at 100% of its 512 MiB limit"), f.title());
-        assertEquals(Map.of("unit", "api.service", "limit", "461M"), runbook(f, "unit-memory-high").parameters());
+        assertEquals(Map.of("unit", "api.service", "cgroup", "/system.slice/api.service", "limit", "461M"), runbook(f, "unit-memory-high").parameters());
     }
 
     @Test

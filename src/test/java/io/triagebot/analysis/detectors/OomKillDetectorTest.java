@@ -44,7 +44,7 @@ class OomKillDetectorTest {
         assertEquals(2.0, f.score(), 0.01);
         evidence(f, "oom_kill +2 in the window [/proc/vmstat, 1.00 s window]");
         evidence(f, "cgroup /system.slice/batch.service oom_kill +2 (7 since created)");
-        assertEquals(Map.of("unit", "batch.service", "limit", "58M"), runbook(f, "unit-memory-high").parameters());
+        assertEquals(Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "limit", "58M"), runbook(f, "unit-memory-high").parameters());
         noRunbook(f, "oom-score-adj");
         Check.command(f, "cat /sys/fs/cgroup/system.slice/batch.service/memory.events");
     }

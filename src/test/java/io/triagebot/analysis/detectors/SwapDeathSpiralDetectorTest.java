@@ -76,7 +76,7 @@ class SwapDeathSpiralDetectorTest {
         assertEquals("/system.slice/batch.service", f.culprit());
         assertTrue(f.title().startsWith("Swap storm in cgroup /system.slice/batch.service: swap-in 4,200 pages/s"), f.title());
         evidence(f, "cgroup /system.slice/batch.service: swap 150 MiB (+50 MiB in the window), memory 512 MiB of its 512 MiB limit");
-        assertEquals(Map.of("unit", "batch.service", "limit", "512M"), runbook(f, "unit-memory-high").parameters());
+        assertEquals(Map.of("unit", "batch.service", "cgroup", "/system.slice/batch.service", "limit", "512M"), runbook(f, "unit-memory-high").parameters());
     }
 
     @Test
