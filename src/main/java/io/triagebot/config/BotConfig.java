@@ -3,6 +3,7 @@ package io.triagebot.config;
 import io.triagebot.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,6 +23,7 @@ import java.util.Set;
  * @param database where incidents live: H2 under dataDir by default, PostgreSQL by URL
  * @param runbooks site runbook directory; null means the built-in catalog
  * @param approval who may approve runbook actions, and for how long a proposal stands
+ * @param hosts which hosts /triage may reach, and what a failure to reach one tells the channel
  */
 public record BotConfig(
         String slackBotToken,
@@ -42,7 +44,39 @@ public record BotConfig(
         Path dataDir,
         DatabaseSettings database,
         Path runbooks,
-        Approval approval) {
+        Approval approval,
+        Hosts hosts) {
+
+    /** The bot's defaults for which hosts: see {@link Hosts#defaults()}. */
+    public BotConfig(String slackBotToken, String slackAppToken, String slackSigningSecret, String slackApiUrl,
+            int httpPort, Set<String> allowedChannels, Set<String> allowedUsers, Duration window, Duration deadline,
+            int concurrency, int queueCapacity, int maxHostsPerCommand, Path sshConfig, Path commands, Path thresholds,
+            Path dataDir, DatabaseSettings database, Path runbooks, Approval approval) {
+        this(slackBotToken, slackAppToken, slackSigningSecret, slackApiUrl, httpPort, allowedChannels, allowedUsers,
+                window, deadline, concurrency, queueCapacity, maxHostsPerCommand, sshConfig, commands, thresholds,
+                dataDir, database, runbooks, approval, Hosts.defaults());
+    }
+
+    /**
+     * Which hosts {@code /triage} may reach from Slack.
+     *
+     * @param allowedPatterns OpenSSH-style patterns ({@code *}, {@code ?}, {@code !name}) allowed besides the
+     *     hosts the SSH config has a {@code Host} block of their own for
+     * @param allowLocal whether {@code /triage local} may collect on the bot's own machine
+     * @param detailedFailures whether the channel is told why a host could not be reached (refused, timeout,
+     *     host key...); otherwise one answer with a reference, the reason in the log
+     */
+    public record Hosts(List<String> allowedPatterns, boolean allowLocal, boolean detailedFailures) {
+
+        public Hosts {
+            allowedPatterns = List.copyOf(allowedPatterns);
+        }
+
+        /** The SSH config's own hosts only, no {@code local}, failures told without details. */
+        public static Hosts defaults() {
+            return new Hosts(List.of(), false, false);
+        }
+    }
 
     /**
      * Approve-to-run settings.
@@ -78,6 +112,8 @@ public record BotConfig(
                 + (allowedUsers.isEmpty() ? ", any user" : ", users " + allowedUsers)
                 + ", approvers " + (approval.approvers().isEmpty() && approval.approverGroups().isEmpty()
                         ? "anyone allowed to triage" : approval.approvers() + " " + approval.approverGroups())
-                + (approval.allowSelfApproval() ? " (self-approval allowed)" : "");
+                + (approval.allowSelfApproval() ? " (self-approval allowed)" : "")
+                + ", hosts: the SSH config's" + (hosts.allowedPatterns().isEmpty() ? "" : " and " + hosts.allowedPatterns())
+                + (hosts.allowLocal() ? ", local" : "");
     }
 }

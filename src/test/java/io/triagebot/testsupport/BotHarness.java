@@ -50,9 +50,21 @@ public final class BotHarness implements AutoCloseable {
      */
     public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
             BotConfig.Approval approval, Function<TriageService, Triage> triage) throws Exception {
+        return start(sshConfig, slack, db, dataDir, approval, triage, BotConfig.Hosts.defaults());
+    }
+
+    /** @param hosts which hosts /triage may reach, and how failures are told */
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
+            BotConfig.Hosts hosts) throws Exception {
+        return start(sshConfig, slack, db, dataDir, BotConfig.Approval.defaults(), service -> service, hosts);
+    }
+
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
+            BotConfig.Approval approval, Function<TriageService, Triage> triage, BotConfig.Hosts hosts)
+            throws Exception {
         BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, Set.of(), Set.of(),
                 Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dataDir, db, null,
-                approval);
+                approval, hosts);
         TriageService service = TriageSetup.build(null, null, sshConfig, true,
                 new CollectorSettings(config.window(), config.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
         Database database = Database.open(db);
