@@ -196,6 +196,13 @@ class SlackIntakeIT {
         }
     }
 
+    @Test
+    void headersOverEightKibibytesAreRefused() throws Exception {
+        StreamedPost.Outcome r = StreamedPost.send(harness.bot().httpPort(), SlackBot.EVENTS_PATH,
+                Map.of("X-Padding", "p".repeat(16 * 1024)), 10, false, "text=x&");
+        assertEquals(431, r.status());
+    }
+
     private static long pending() {
         try {
             return harness.bot().incidents().store().pendingCount();
