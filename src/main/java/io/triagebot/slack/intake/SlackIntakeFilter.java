@@ -107,8 +107,10 @@ public final class SlackIntakeFilter implements Filter {
     }
 
     /**
-     * 413, then the connection is closed: the rest of the body is never read. (Left to itself, the server
-     * would read and discard it to the end, for as long as the sender cares to send.)
+     * 413, then the connection is closed: the rest of the body is never read. (Left to itself, Jetty 9 reads
+     * and discards it to the end, for as long as the sender cares to send. On Jetty 12 ee10 the endpoint is
+     * {@code ServletContextRequest.getServletContextRequest(req).getConnectionMetaData().getConnection()
+     * .getEndPoint()}.)
      */
     private static void tooLarge(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Connection", "close");
