@@ -3,6 +3,7 @@ package io.triagebot.config;
 import io.triagebot.store.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,6 +26,7 @@ import java.util.Set;
  * @param approval who may approve runbook actions, and for how long a proposal stands
  * @param recallSharedChannels channel ids whose incidents "seen before" may quote in one another; empty
  *     means each channel's recall quotes only its own incidents
+ * @param hosts which hosts /triage may reach, and what a failure to reach one tells the channel
  */
 public record BotConfig(
         String slackBotToken,
@@ -47,10 +49,42 @@ public record BotConfig(
         DatabaseSettings database,
         Path runbooks,
         Approval approval,
-        Set<String> recallSharedChannels) {
+        Set<String> recallSharedChannels,
+        Hosts hosts) {
 
     public BotConfig {
         recallSharedChannels = Set.copyOf(recallSharedChannels);
+    }
+
+    /** No recall shared between channels, and the bot's defaults for which hosts ({@link Hosts#defaults()}). */
+    public BotConfig(String slackBotToken, String slackAppToken, String slackSigningSecret, String slackApiUrl,
+            int httpPort, int opsPort, Set<String> allowedChannels, Set<String> allowedUsers, Duration window,
+            Duration deadline, int concurrency, int queueCapacity, int maxHostsPerCommand, Path sshConfig,
+            Path commands, Path thresholds, Path dataDir, DatabaseSettings database, Path runbooks, Approval approval) {
+        this(slackBotToken, slackAppToken, slackSigningSecret, slackApiUrl, httpPort, opsPort, allowedChannels,
+                allowedUsers, window, deadline, concurrency, queueCapacity, maxHostsPerCommand, sshConfig, commands,
+                thresholds, dataDir, database, runbooks, approval, Set.of(), Hosts.defaults());
+    }
+
+    /**
+     * Which hosts {@code /triage} may reach from Slack.
+     *
+     * @param allowedPatterns OpenSSH-style patterns ({@code *}, {@code ?}, {@code !name}) allowed besides the
+     *     hosts the SSH config has a {@code Host} block of their own for
+     * @param allowLocal whether {@code /triage local} may collect on the bot's own machine
+     * @param detailedFailures whether the channel is told why a host could not be reached (refused, timeout,
+     *     host key...); otherwise one answer with a reference, the reason in the log
+     */
+    public record Hosts(List<String> allowedPatterns, boolean allowLocal, boolean detailedFailures) {
+
+        public Hosts {
+            allowedPatterns = List.copyOf(allowedPatterns);
+        }
+
+        /** The SSH config's own hosts only, no {@code local}, failures told without details. */
+        public static Hosts defaults() {
+            return new Hosts(List.of(), false, false);
+        }
     }
 
     /**
@@ -89,6 +123,8 @@ public record BotConfig(
                 + ", approvers " + (approval.approvers().isEmpty() && approval.approverGroups().isEmpty()
                         ? "anyone allowed to triage" : approval.approvers() + " " + approval.approverGroups())
                 + (approval.allowSelfApproval() ? " (self-approval allowed)" : "")
-                + (recallSharedChannels.isEmpty() ? "" : ", recall shared by " + recallSharedChannels);
+                + (recallSharedChannels.isEmpty() ? "" : ", recall shared by " + recallSharedChannels)
+                + ", hosts: the SSH config's" + (hosts.allowedPatterns().isEmpty() ? "" : " and " + hosts.allowedPatterns())
+                + (hosts.allowLocal() ? ", local" : "");
     }
 }

@@ -28,7 +28,10 @@ public final class BotConfigLoader {
     static final Set<String> DATABASE_KEYS = YamlMap.keySet("url", "user");
     static final Set<String> SLACK_KEYS = YamlMap.keySet("apiUrl", "httpPort", "allowedChannels", "allowedUsers",
             "recallSharedChannels");
-    static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand");
+    static final Set<String> TRIAGE_KEYS = YamlMap.keySet("window", "deadline", "concurrency", "queue", "maxHostsPerCommand",
+            "allowedHosts", "allowLocal", "detailedFailures");
+    /** An OpenSSH Host pattern: host name characters and the wildcards, optionally negated. */
+    private static final Pattern HOST_PATTERN = Pattern.compile("!?[A-Za-z0-9._:*?-]{1,253}");
     static final Set<String> SSH_KEYS = YamlMap.keySet("config");
     static final Set<String> APPROVAL_KEYS = YamlMap.keySet("approvers", "approverGroups", "allowSelfApproval",
             "expiryMinutes", "sudo");
@@ -124,7 +127,8 @@ public final class BotConfigLoader {
             return new BotConfig(botToken, appToken, signingSecret, apiUrl, port, opsPort, channels, users,
                     Duration.ofMillis(Math.round(window * 1000)), Duration.ofMillis(Math.round(deadline * 1000)),
                     concurrency, queue, maxHosts, sshConfig, commands, thresholds, dataDir, db, runbooks,
-                    approval(section(doc, "approval", APPROVAL_KEYS), env), ids(slack, "recallSharedChannels"));
+                    approval(section(doc, "approval", APPROVAL_KEYS), env), ids(slack, "recallSharedChannels"),
+                    hosts(triage));
         } catch (YamlException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -151,6 +155,15 @@ public final class BotConfigLoader {
         int minutes = a == null ? 15 : a.integer("expiryMinutes", 1, 24 * 60, 15);
         boolean sudo = a != null && a.bool("sudo", false);
         return new BotConfig.Approval(approvers, groups, self, Duration.ofMinutes(minutes), sudo);
+    }
+
+    private static BotConfig.Hosts hosts(YamlMap triage) throws YamlException {
+        if (triage == null) {
+            return BotConfig.Hosts.defaults();
+        }
+        List<String> patterns = List.copyOf(matching(triage, "allowedHosts", HOST_PATTERN,
+                "an OpenSSH host pattern (letters, digits, . - _ : and the wildcards * ?, ! to exclude)"));
+        return new BotConfig.Hosts(patterns, triage.bool("allowLocal", false), triage.bool("detailedFailures", false));
     }
 
     private static Set<String> matching(YamlMap m, String key, Pattern id, String what) throws YamlException {

@@ -8,6 +8,7 @@ import io.triagebot.approval.ApprovalService;
 import io.triagebot.approval.DryRun;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
+import io.triagebot.ops.ErrorRef;
 import io.triagebot.ops.LogContext;
 import io.triagebot.store.StoreException;
 import java.util.Optional;
@@ -112,11 +113,11 @@ final class ActionClicks implements AutoCloseable {
                 default -> throw new IllegalStateException("unknown click " + click.kind());
             }
         } catch (StoreException e) {
-            LOG.error("{} click failed: {}", click.kind(), e.getMessage());
-            answer(click, ":x: The bot cannot reach its database right now: " + Mrkdwn.escape(e.getMessage()));
+            String ref = ErrorRef.logged(LOG, click.kind() + " click failed", e);
+            answer(click, ":x: The bot cannot reach its database right now; nothing was done (ref " + ref + ").");
         } catch (RuntimeException e) {
-            LOG.error("{} click failed", click.kind(), e);
-            answer(click, ":x: Internal error: " + Mrkdwn.escape(e.toString()));
+            String ref = ErrorRef.logged(LOG, click.kind() + " click failed", e);
+            answer(click, ":x: Something went wrong in the bot; nothing was done (ref " + ref + ").");
         } finally {
             outbox.kick();
         }

@@ -3,6 +3,7 @@ package io.triagebot.slack;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentId;
 import io.triagebot.incident.IncidentService;
+import io.triagebot.ops.ErrorRef;
 import io.triagebot.store.StoreException;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -77,8 +78,8 @@ final class IncidentActions {
             outbox.kick();
             return answer;
         } catch (StoreException e) {
-            LOG.error("incident action on {} failed: {}", id, e.getMessage());
-            return ":x: The bot cannot reach its database right now: " + Mrkdwn.escape(e.getMessage());
+            String ref = ErrorRef.logged(LOG, "incident action on " + id + " failed", e);
+            return ":x: The bot cannot reach its database right now; nothing was done (ref " + ref + ").";
         }
     }
 }

@@ -36,6 +36,8 @@ import io.triagebot.slack.intake.ReplayLedger;
 import io.triagebot.slack.intake.SlackIntakeFilter;
 import io.triagebot.slack.intake.SlackSignature;
 import io.triagebot.slack.intake.SocketModeIntake;
+import io.triagebot.ssh.SshConfigException;
+import io.triagebot.ssh.SshConfigFile;
 import io.triagebot.store.Database;
 import io.triagebot.store.StoreException;
 import io.triagebot.triage.Triage;
@@ -46,6 +48,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import okhttp3.OkHttpClient;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.server.Server;
@@ -153,11 +156,11 @@ public final class SlackBot implements AutoCloseable {
         this.verification = new VerificationService(actionStore, store, approvals, runbooks, triage, actionPresenter,
                 metrics::action, clock);
         this.dispatcher = new TriageDispatcher(triage, incidents, approvals, outbox, metrics, config.concurrency(),
-                config.queueCapacity());
+                config.queueCapacity(), new FailureDisclosure(config.hosts().detailedFailures()));
         this.clicks = new ActionClicks(approvals, incidents, outbox, poster, actionPresenter, access);
         IncidentActions actions = new IncidentActions(incidents, outbox, access);
         TriageSlashCommand command = new TriageSlashCommand(dispatcher, actions, incidents, outbox, access,
-                config.maxHostsPerCommand());
+                HostAllowList.of(config.hosts(), sshConfigNames(config)), config.maxHostsPerCommand());
         app.use(new SlackUserLogContext());
         app.command("/triage", (req, ctx) -> {
             metrics.slackRequest("slash_command");
@@ -380,6 +383,17 @@ public final class SlackBot implements AutoCloseable {
         }
         String pid = owner.substring(host.length());
         return pid.matches("[0-9]{1,10}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+    }
+
+    /** The SSH config's own hosts; its syntax was checked when the triage was set up from the same file. */
+    private static Predicate<String> sshConfigNames(BotConfig config) {
+        try {
+            SshConfigFile ssh = config.sshConfig() == null ? SshConfigFile.loadDefault()
+                    : SshConfigFile.load(config.sshConfig());
+            return ssh::namesHost;
+        } catch (SshConfigException e) {
+            throw new IllegalStateException("cannot read the SSH config: " + e.getMessage(), e);
+        }
     }
 
     private static String replicaName() {

@@ -38,8 +38,8 @@ final class TargetAdvice {
                     + " fingerprint out of band first.";
             case CONFIG -> "The bot's SSH configuration for this host is unusable (key file, known_hosts, config"
                     + " syntax): see the message above and fix the bot's configuration.";
-            case TRANSPORT -> "The SSH connection broke during the triage: retry; if it keeps failing, the host may"
-                    + " be overloaded or the network lossy.";
+            case TRANSPORT -> "The SSH session did not complete: retry; if it keeps failing, the host may be down,"
+                    + " overloaded or cut off. The bot's operators find the exact reason in its log.";
         };
     }
 }

@@ -4,6 +4,7 @@ import io.triagebot.approval.ApprovalService;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
 import io.triagebot.ops.BotMetrics;
+import io.triagebot.ops.ErrorRef;
 import io.triagebot.ops.LogContext;
 import io.triagebot.probe.HostName;
 import io.triagebot.probe.TargetException;
@@ -35,13 +36,22 @@ public final class TriageDispatcher implements AutoCloseable {
     private final OutboxDeliverer outbox;
     private final BotMetrics metrics;
     private final ThreadPoolExecutor pool;
+    private final FailureDisclosure disclosure;
+
+    /** A dispatcher whose failures are told in detail in their threads. */
+    public TriageDispatcher(Triage service, IncidentService incidents, ApprovalService approvals, OutboxDeliverer outbox,
+            BotMetrics metrics, int concurrency, int queueCapacity) {
+        this(service, incidents, approvals, outbox, metrics, concurrency, queueCapacity, new FailureDisclosure(true));
+    }
 
     /**
      * @param concurrency triages running at once
      * @param queueCapacity triages waiting; beyond it, requests are refused with a "busy" answer
+     * @param disclosure what a thread is told when its host could not be triaged
      */
-    public TriageDispatcher(Triage service, IncidentService incidents, ApprovalService approvals, OutboxDeliverer outbox,
-            BotMetrics metrics, int concurrency, int queueCapacity) {
+    TriageDispatcher(Triage service, IncidentService incidents, ApprovalService approvals, OutboxDeliverer outbox,
+            BotMetrics metrics, int concurrency, int queueCapacity, FailureDisclosure disclosure) {
+        this.disclosure = disclosure;
         this.metrics = metrics;
         this.service = service;
         this.incidents = incidents;
@@ -98,9 +108,10 @@ public final class TriageDispatcher implements AutoCloseable {
             try {
                 outcome = service.triage(new HostName(incident.host()));
             } catch (RuntimeException e) {
-                LOG.error("triage of {} for {} failed unexpectedly", incident.host(), incident.id(), e);
+                String ref = ErrorRef.logged(LOG, "triage of " + incident.host() + " for " + incident.id()
+                        + " failed unexpectedly", e);
                 outcome = new TriageOutcome.Failed(incident.host(), TargetException.Kind.TRANSPORT,
-                        incident.host() + ": internal error: " + e);
+                        incident.host() + ": internal error in the bot (ref " + ref + ")");
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             if (outcome instanceof TriageOutcome.Reported reported) {
@@ -111,7 +122,8 @@ public final class TriageDispatcher implements AutoCloseable {
             } else if (outcome instanceof TriageOutcome.Failed failed) {
                 metrics.triageFinished("failed", "none", took);
                 metrics.sshFailure(failed.kind().name());
-                incidents.recordFailure(incident.id(), failed.kind(), failed.message());
+                TriageOutcome.Failed shown = disclosure.shown(incident, failed);
+                incidents.recordFailure(incident.id(), shown.kind(), shown.message());
             }
         } catch (StoreException e) {
             LOG.error("cannot record the triage of {} for {}: {}", incident.host(), incident.id(), e.getMessage());

@@ -7,6 +7,7 @@ import com.slack.api.bolt.request.builtin.SlashCommandRequest;
 import com.slack.api.bolt.response.Response;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentService;
+import io.triagebot.ops.ErrorRef;
 import io.triagebot.probe.HostName;
 import io.triagebot.store.StoreException;
 import java.util.ArrayList;
@@ -28,15 +29,17 @@ final class TriageSlashCommand implements SlashCommandHandler {
     private final IncidentService incidents;
     private final OutboxDeliverer outbox;
     private final AccessPolicy access;
+    private final HostAllowList hostsAllowed;
     private final int maxHosts;
 
     TriageSlashCommand(TriageDispatcher dispatcher, IncidentActions actions, IncidentService incidents,
-            OutboxDeliverer outbox, AccessPolicy access, int maxHosts) {
+            OutboxDeliverer outbox, AccessPolicy access, HostAllowList hostsAllowed, int maxHosts) {
         this.dispatcher = dispatcher;
         this.actions = actions;
         this.incidents = incidents;
         this.outbox = outbox;
         this.access = access;
+        this.hostsAllowed = hostsAllowed;
         this.maxHosts = maxHosts;
     }
 
@@ -68,7 +71,12 @@ final class TriageSlashCommand implements SlashCommandHandler {
         }
         List<String> started = new ArrayList<>();
         List<String> busy = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (HostName host : ((SlashCommandText.Hosts) parsed).hosts()) {
+            if (!hostsAllowed.allows(host)) {
+                refused.add(Mrkdwn.code(host.value()));
+                continue;
+            }
             if (!dispatcher.hasCapacity()) {
                 busy.add(Mrkdwn.code(host.value()));
                 continue;
@@ -83,9 +91,9 @@ final class TriageSlashCommand implements SlashCommandHandler {
                     busy.add(Mrkdwn.code(host.value()));
                 }
             } catch (StoreException e) {
-                LOG.error("cannot open an incident for {}: {}", host, e.getMessage());
-                return ctx.ack(":x: The bot cannot reach its database right now; nothing was started. ("
-                        + Mrkdwn.escape(e.getMessage()) + ")");
+                String ref = ErrorRef.logged(LOG, "cannot open an incident for " + host, e);
+                return ctx.ack(":x: The bot cannot reach its database right now; nothing was started (ref " + ref
+                        + ").");
             }
         }
         outbox.kick();
@@ -97,6 +105,9 @@ final class TriageSlashCommand implements SlashCommandHandler {
         if (!busy.isEmpty()) {
             answer.append(answer.isEmpty() ? "" : " ").append(":hourglass: Too many triages running; not started: ")
                     .append(String.join(", ", busy)).append(". Try again in a minute.");
+        }
+        if (!refused.isEmpty()) {
+            answer.append(answer.isEmpty() ? "" : "\n").append(HostAllowList.refusal(refused));
         }
         return ctx.ack(answer.toString());
     }

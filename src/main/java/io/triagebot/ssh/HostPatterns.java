@@ -8,13 +8,13 @@ import java.util.Locale;
  * wildcards, {@code !} negation, case-insensitive. A name matches when at least one positive pattern
  * matches and no negated one does, so {@code Host !db-1} alone matches nothing.
  */
-record HostPatterns(List<String> patterns) {
+public record HostPatterns(List<String> patterns) {
 
-    HostPatterns {
+    public HostPatterns {
         patterns = List.copyOf(patterns);
     }
 
-    boolean matches(String name) {
+    public boolean matches(String name) {
         String host = name.toLowerCase(Locale.ROOT);
         boolean matched = false;
         for (String raw : patterns) {
@@ -34,7 +34,7 @@ record HostPatterns(List<String> patterns) {
      * True when the block only catches everything ({@code Host *}): settings from such a block are
      * defaults, not evidence that the config knows a particular host.
      */
-    boolean isCatchAll() {
+    public boolean isCatchAll() {
         return patterns.stream().filter(p -> !p.startsWith("!")).allMatch("*"::equals);
     }
 

@@ -201,6 +201,34 @@ public final class SshConfigFile {
                 c.specific);
     }
 
+    /**
+     * True when a {@code Host} block of its own names {@code alias}: not only {@code Host *}, whose
+     * settings are everyone's defaults. Includes are followed where they apply, as {@link #resolve} does.
+     */
+    public boolean namesHost(String alias) {
+        return names(entries, alias, true);
+    }
+
+    private static boolean names(List<Entry> entries, String alias, boolean active) {
+        for (Entry entry : entries) {
+            if (entry instanceof HostEntry host) {
+                active = host.patterns().matches(alias);
+                if (active && !host.patterns().isCatchAll()) {
+                    return true;
+                }
+            } else if (entry instanceof MatchEntry) {
+                active = false;
+            } else if (entry instanceof IncludeEntry include && active) {
+                for (List<Entry> included : include.files()) {
+                    if (names(included, alias, true)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static void apply(List<Entry> entries, String alias, boolean active, boolean specific, Collected c) {
         // "active" and "specific" are local on purpose: a Host line inside an included file only
         // governs the rest of that file, exactly like OpenSSH.

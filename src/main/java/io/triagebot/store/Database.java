@@ -48,7 +48,8 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to " + settings.describe() + ": " + rootMessage(e), e);
         }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+            // Out of order: migrations numbered below one already applied (V5 after V7) still run once.
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").outOfOrder(true)
                     .placeholders(Map.of("binary", settings.isPostgres() ? "BYTEA" : "BLOB"))
                     .load().migrate();
         } catch (FlywayException e) {

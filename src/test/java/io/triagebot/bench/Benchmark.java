@@ -198,7 +198,7 @@ public final class Benchmark {
         Path data = Files.createTempDirectory("bench-data");
         BotConfig config = new BotConfig("xoxb-bench", null, secret, slack.baseUrl(), 0, 0, Set.of(), Set.of(),
                 settings.window(), settings.deadline(), 4, 100, 10, sshConfig, null, null, data,
-                DatabaseSettings.embedded(data), null, BotConfig.Approval.defaults(), Set.of());
+                DatabaseSettings.embedded(data), null, BotConfig.Approval.defaults());
         var service = TriageSetup.build(null, null, sshConfig, true, settings);
         try (Database database = Database.open(config.database());
                 SlackBot bot = new SlackBot(config, service, service::runnerFor,

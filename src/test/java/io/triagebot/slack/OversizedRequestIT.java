@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The attack that used to kill the bot: an unsigned POST of 256 MiB to {@code /slack/events}, streamed in
  * chunks (no length announced), against the real jar in its own JVM with a 256 MiB heap. It is refused
  * with 413 long before its end, the bot stays up and serves the next signed request, and nothing of the
- * body reaches the log.
+ * body reaches the log, nor of a small forged body, nor of a signed one Bolt does not recognise.
  */
 class OversizedRequestIT {
 
@@ -49,6 +49,14 @@ class OversizedRequestIT {
             StreamedPost.Outcome declared = StreamedPost.send(bot.port(), SlackBot.EVENTS_PATH, Map.of(), BODY, false,
                     MARKER);
             assertEquals(413, declared.status(), bot.log());
+
+            // Small bodies that are not Slack's: unsigned, and signed but of no shape Bolt knows.
+            StreamedPost.Outcome forged = StreamedPost.send(bot.port(), SlackBot.EVENTS_PATH,
+                    Map.of("X-Slack-Request-Timestamp", Long.toString(System.currentTimeMillis() / 1000),
+                            "X-Slack-Signature", "v0=" + "0".repeat(64)), 4096, false, MARKER);
+            assertEquals(401, forged.status());
+            HttpResponse<String> unknown = bot.requests().send(Map.of("unknown", MARKER));
+            assertTrue(unknown.statusCode() >= 400, "Bolt refuses it: " + unknown.statusCode());
 
             assertTrue(bot.alive(), "the bot survived:\n" + bot.log());
             HttpResponse<String> next = bot.requests().send(SignedSlackRequests.slashCommand("C0NEXT", "U0NEXT",

@@ -45,9 +45,12 @@ class SlackBotIT {
         sshd = TestSshd.start();
         Path sshConfig = sshd.writeClientConfig(dir.resolve("ssh_config"), "db-3");
         Files.writeString(sshConfig, Files.readString(sshConfig)
-                + "\nHost refused-1\n  HostName 127.0.0.1\n  Port 1\n  ConnectTimeout 2\n");
+                + "\nHost refused-1\n  HostName 127.0.0.1\n  Port 1\n  ConnectTimeout 2\n"
+                + "\nHost no-such-host.invalid\n  ConnectTimeout 2\n");
         slack = new FakeSlackApi();
-        harness = BotHarness.start(sshConfig, slack, DatabaseSettings.embedded(dir.resolve("data")), dir.resolve("data"));
+        // Failures told in detail, as operators who trust their channel configure it (SlackIntakeIT: the default).
+        harness = BotHarness.start(sshConfig, slack, DatabaseSettings.embedded(dir.resolve("data")), dir.resolve("data"),
+                new io.triagebot.config.BotConfig.Hosts(List.of(), false, true));
         requests = harness.requests();
     }
 

@@ -42,6 +42,12 @@ class SlackIntakeIT {
         TestSshd.assumeAvailable();
         sshd = TestSshd.start();
         Path sshConfig = sshd.writeClientConfig(dir.resolve("ssh_config"), "db-3");
+        // Two hosts the operators named that cannot be reached, each failing its own way, and a catch-all
+        // block, which names no host.
+        java.nio.file.Files.writeString(sshConfig, java.nio.file.Files.readString(sshConfig)
+                + "\nHost closed-1\n  HostName 127.0.0.1\n  Port 1\n"
+                + "\nHost ghost-1\n  HostName ghost-1.invalid\n"
+                + "\nHost *\n  ConnectTimeout 2\n");
         slack = new FakeSlackApi();
         harness = BotHarness.start(sshConfig, slack, DatabaseSettings.embedded(dir.resolve("data")), dir.resolve("data"));
         requests = harness.requests();
@@ -132,6 +138,69 @@ class SlackIntakeIT {
                 Map.of("X-Slack-Request-Timestamp", Long.toString(now), "X-Slack-Signature", "v0=" + "0".repeat(64)),
                 MIB, true, "text=at-the-limit&");
         assertEquals(401, r.status(), "1 MiB is allowed in; its forged signature is not");
+    }
+
+    @Test
+    void hostsTheSshConfigDoesNotNameAreRefusedAlikeWhetherOrNotTheyExist() throws Exception {
+        long before = incidentCount();
+        // The loopback address and localhost exist (an sshd even listens there); the third does not.
+        java.util.List<String> answers = new java.util.ArrayList<>();
+        for (String host : new String[] {"127.0.0.1", "localhost", "no-such-host.invalid", "local"}) {
+            HttpResponse<String> r = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, host));
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("Not a host this bot may triage"), r.body());
+            answers.add(r.body().replace(host, "HOST"));
+        }
+        assertEquals(1, new java.util.HashSet<>(answers).size(), "one answer for all of them: " + answers);
+        HttpResponse<String> mixed = requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "db-3 10.1.2.3"));
+        assertTrue(mixed.body().contains("Triaging `db-3`") && mixed.body().contains("Not a host this bot may triage:"
+                + " `10.1.2.3`"), "the named host starts, the other is refused: " + mixed.body());
+        await(() -> slack.calls("chat.update").size() >= 1, 30, "db-3 triaged");
+        await(() -> pending() == 0, 30, "delivered");
+        assertEquals(before + 1, incidentCount(), "an incident for db-3 alone");
+        assertEquals(1, slack.anchorTs().size());
+    }
+
+    @Test
+    void aNamedHostThatCannotBeReachedIsToldWithAReferenceWhateverTheReason() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                FailureDisclosure.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            requests.send(SignedSlackRequests.slashCommand(CHANNEL, USER, "closed-1 ghost-1"));
+            await(() -> slack.calls("chat.update").size() >= 2, 30, "both failed");
+            java.util.List<String> replies = slack.calls("chat.postMessage").stream()
+                    .filter(m -> m.containsKey("thread_ts")).map(m -> m.get("blocks")).toList();
+            assertEquals(2, replies.size(), replies.toString());
+            java.util.Set<String> shapes = new java.util.HashSet<>();
+            for (String blocks : replies) {
+                assertTrue(blocks.matches("(?s).*\\(ref [a-z2-9]{8};.*"), "a reference: " + blocks);
+                for (String detail : new String[] {"REFUSED", "UNKNOWN HOST", "refused", "127.0.0.1", "invalid", "Port"}) {
+                    assertTrue(!blocks.contains(detail), "'" + detail + "' told to the channel: " + blocks);
+                }
+                shapes.add(blocks.replaceAll("closed-1|ghost-1", "HOST").replaceAll("ref [a-z2-9]{8}", "ref X"));
+            }
+            assertEquals(1, shapes.size(), "the same answer for a refused port and an unknown name: " + shapes);
+            java.util.List<String> logged = log.list.stream().map(e -> e.getFormattedMessage()).toList();
+            assertTrue(logged.stream().anyMatch(l -> l.contains("CONNECTION_REFUSED") && l.contains("closed-1")), logged.toString());
+            assertTrue(logged.stream().anyMatch(l -> l.contains("UNKNOWN_HOST") && l.contains("ghost-1")), logged.toString());
+            for (String blocks : replies) {
+                String ref = blocks.replaceAll("(?s).*\\(ref ([a-z2-9]{8});.*", "$1");
+                assertTrue(logged.stream().anyMatch(l -> l.contains("[ref " + ref + "]")), "the reference leads to the log");
+            }
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
+    void headersOverEightKibibytesAreRefused() throws Exception {
+        StreamedPost.Outcome r = StreamedPost.send(harness.bot().httpPort(), SlackBot.EVENTS_PATH,
+                Map.of("X-Padding", "p".repeat(16 * 1024)), 10, false, "text=x&");
+        assertEquals(431, r.status());
     }
 
     private static long pending() {

@@ -50,16 +50,34 @@ public final class BotHarness implements AutoCloseable {
      */
     public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
             BotConfig.Approval approval, Function<TriageService, Triage> triage) throws Exception {
-        return start(sshConfig, slack, db, dataDir, approval, triage, Set.of());
+        return start(sshConfig, slack, db, dataDir, approval, triage, Set.of(), BotConfig.Hosts.defaults());
     }
 
     /** @param recallShared channels whose incidents "seen before" may quote in one another */
     public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
             BotConfig.Approval approval, Function<TriageService, Triage> triage, Set<String> recallShared)
             throws Exception {
+        return start(sshConfig, slack, db, dataDir, approval, triage, recallShared, BotConfig.Hosts.defaults());
+    }
+
+    /** @param hosts which hosts /triage may reach, and how failures are told */
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
+            BotConfig.Hosts hosts) throws Exception {
+        return start(sshConfig, slack, db, dataDir, BotConfig.Approval.defaults(), service -> service, Set.of(), hosts);
+    }
+
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
+            BotConfig.Approval approval, Function<TriageService, Triage> triage, BotConfig.Hosts hosts)
+            throws Exception {
+        return start(sshConfig, slack, db, dataDir, approval, triage, Set.of(), hosts);
+    }
+
+    public static BotHarness start(Path sshConfig, FakeSlackApi slack, DatabaseSettings db, Path dataDir,
+            BotConfig.Approval approval, Function<TriageService, Triage> triage, Set<String> recallShared,
+            BotConfig.Hosts hosts) throws Exception {
         BotConfig config = new BotConfig("xoxb-test-token", null, SECRET, slack.baseUrl(), 0, 0, Set.of(), Set.of(),
                 Duration.ofMillis(500), Duration.ofSeconds(10), 4, 100, 10, sshConfig, null, null, dataDir, db, null,
-                approval, recallShared);
+                approval, recallShared, hosts);
         TriageService service = TriageSetup.build(null, null, sshConfig, true,
                 new CollectorSettings(config.window(), config.deadline(), RunLimits.DEFAULT_MAX_OUTPUT_BYTES));
         Database database = Database.open(db);

@@ -35,7 +35,10 @@ public final class StreamedPost {
         byte[] block = filled(64 * 1024, marker);
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(60_000);
-            CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> statusOf(socket));
+            CompletableFuture<Integer> status = new CompletableFuture<>();
+            Thread reader = new Thread(() -> status.complete(statusOf(socket)), "streamed-post-reader");
+            reader.setDaemon(true);
+            reader.start();
             OutputStream out = socket.getOutputStream();
             StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
                     + "Content-Type: application/x-www-form-urlencoded\r\n");

@@ -14,6 +14,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +55,12 @@ public final class SlackIntakeFilter implements Filter {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
         if (!"POST".equals(req.getMethod())) {
-            refuse(resp, 405, "only POST", false);
+            refuse(resp, 405, "only POST");
             return;
         }
         if (req.getContentLengthLong() > maxBytes) {
             LOG.warn("refused a Slack request declaring {} bytes (limit {})", req.getContentLengthLong(), maxBytes);
-            refuse(resp, 413, "request body too large", true);
+            tooLarge(req, resp);
             return;
         }
         byte[] body;
@@ -67,7 +68,7 @@ public final class SlackIntakeFilter implements Filter {
             body = BoundedBody.read(req.getInputStream(), maxBytes);
         } catch (BoundedBody.TooLarge e) {
             LOG.warn("refused a Slack request streaming more than {} bytes", maxBytes);
-            refuse(resp, 413, "request body too large", true);
+            tooLarge(req, resp);
             return;
         }
         String timestamp = req.getHeader("X-Slack-Request-Timestamp");
@@ -75,7 +76,7 @@ public final class SlackIntakeFilter implements Filter {
         SlackSignature.Verdict verdict = signature.verify(timestamp, sig, body, clock.instant());
         if (verdict != SlackSignature.Verdict.VALID) {
             LOG.warn("refused a Slack request of {} bytes: {}", body.length, verdict);
-            refuse(resp, 401, "invalid request", false);
+            refuse(resp, 401, "invalid request");
             return;
         }
         Instant expires = SlackSignature.timestampOf(timestamp).plus(SlackSignature.WINDOW).plus(LEDGER_MARGIN);
@@ -89,7 +90,7 @@ public final class SlackIntakeFilter implements Filter {
             // Without the ledger a replay cannot be told apart: act on nothing rather than twice.
             String ref = ErrorRef.next();
             LOG.error("[ref {}] cannot record a Slack request as seen", ref, e);
-            refuse(resp, 503, "the bot cannot take requests right now (ref " + ref + ")", false);
+            refuse(resp, 503, "the bot cannot take requests right now (ref " + ref + ")");
             return;
         }
         chain.doFilter(new VerifiedRequest(req, body), resp);
@@ -105,12 +106,22 @@ public final class SlackIntakeFilter implements Filter {
         // Holds nothing to release: the ledger's database belongs to the bot.
     }
 
-    private static void refuse(HttpServletResponse resp, int status, String text, boolean close) throws IOException {
-        resp.setStatus(status);
-        if (close) {
-            // The rest of the body is never read: the connection cannot carry another request.
-            resp.setHeader("Connection", "close");
+    /**
+     * 413, then the connection is closed: the rest of the body is never read (left to itself, Jetty would
+     * read and discard it to the end, for as long as the sender cares to send).
+     */
+    private static void tooLarge(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setHeader("Connection", "close");
+        refuse(resp, 413, "request body too large");
+        resp.flushBuffer();
+        ServletContextRequest base = ServletContextRequest.getServletContextRequest(req);
+        if (base != null) {
+            base.getConnectionMetaData().getConnection().getEndPoint().close();
         }
+    }
+
+    private static void refuse(HttpServletResponse resp, int status, String text) throws IOException {
+        resp.setStatus(status);
         resp.setContentType("text/plain;charset=utf-8");
         resp.getWriter().write(text);
     }
