@@ -123,8 +123,11 @@ class SlackEdgeIT {
             burners.forEach(Process::destroy);
         }
         await(() -> pending() == 0, 30, "everything delivered");
+        // The notification text carries the headline escaped. On a quiet machine the headline quotes a
+        // hostile kernel-log line; when other work saturates the CPUs, the CPU finding's headline wins.
+        Incident triaged = incident(id);
         String anchorText = anchorUpdates(id).get(0);
-        assertTrue(anchorText.contains("&lt;!here&gt;"), "the headline in the notification text, escaped: " + anchorText);
+        assertEquals(id + " " + triaged.severity() + " db-3: " + Mrkdwn.escape(triaged.headline()), anchorText);
         List<String> sent = slack.everyTextSent();
         assertTrue(sent.stream().anyMatch(t -> t.contains("&lt;!channel&gt;")),
                 "the top CPU users reached Slack, escaped: " + sent);
