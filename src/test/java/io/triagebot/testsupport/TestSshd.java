@@ -92,7 +92,7 @@ public final class TestSshd implements AutoCloseable {
     public static final class Builder {
         private boolean allowTcpForwarding = true;
         private String logLevel = "ERROR";
-        private boolean isolatedHome;
+        private boolean isolatedHome = true;
         private final List<String> extraConfig = new ArrayList<>();
 
         private Builder() {
@@ -111,10 +111,17 @@ public final class TestSshd implements AutoCloseable {
         }
 
         /**
-         * Sessions get HOME in the server's own directory, so the login shell sources no ~/.bashrc of this
-         * machine's user (bash does when sshd runs it; a pyenv init there costs seconds per login): for
-         * benchmarks that measure the bot, not the machine's dotfiles.
+         * By default sessions get HOME in the server's own directory, so the login shell sources no ~/.bashrc
+         * of this machine's user (bash does when sshd runs it; the pyenv init in root's costs seconds per
+         * login on a busy machine, and tests with deadlines of a few seconds would measure the dotfiles).
+         * This puts the user's own HOME back.
          */
+        public Builder userHome() {
+            this.isolatedHome = false;
+            return this;
+        }
+
+        /** The default: see {@link #userHome()}. */
         public Builder isolatedHome() {
             this.isolatedHome = true;
             return this;
