@@ -88,8 +88,7 @@ public final class SlackIntakeFilter implements Filter {
             }
         } catch (StoreException e) {
             // Without the ledger a replay cannot be told apart: act on nothing rather than twice.
-            String ref = ErrorRef.next();
-            LOG.error("[ref {}] cannot record a Slack request as seen", ref, e);
+            String ref = ErrorRef.logged(LOG, "cannot record a Slack request as seen", e);
             refuse(resp, 503, "the bot cannot take requests right now (ref " + ref + ")");
             return;
         }

@@ -75,7 +75,7 @@ public final class SocketModeIntake {
             }
             client.sendSocketModeResponse(gson.toJson(response));
         } catch (Exception e) {
-            LOG.error("[ref {}] a Socket Mode request failed", ErrorRef.next(), e);
+            ErrorRef.logged(LOG, "a Socket Mode request failed", e);
         }
     }
 }
