@@ -14,7 +14,9 @@ import java.util.Map;
  * counters, and prints one sectioned stream for {@link CollectorOutputParser}.
  *
  * <p>Cost on the target is the design constraint: a sick host must not get sicker. All kernel
- * pseudo-files of a sample are read by a single {@code head} (one exec instead of one per file);
+ * pseudo-files of a sample are read by a single {@code head} (one exec instead of one per file) and one
+ * {@code find} per tree, in a background batch waited for up to a bound: a batch still running then is
+ * stuck, its file named and recorded, and the rest read again without it (see {@code tb_guarded});
  * commands are few and each runs under {@code timeout}; a background watchdog kills the whole script at
  * the deadline so a hung read can never leave a process behind; and the caller starts it under
  * {@code nice}/{@code ionice} ({@link CollectorCommand}).
@@ -28,6 +30,8 @@ import java.util.Map;
  *   N f rc                   head batch ends
  *   N C probe                a command attempt begins (a probe may have fallbacks: several attempts)
  *   N R probe rc             that attempt ended with exit status rc
+ *   N K probe pid state path a kernel-file read found stuck (pid in state, blocked on path), killed, recorded
+ *   N s probe pid            a read not started: its earlier stuck process pid is still there
  *   N X deadline             the watchdog is killing the script at its deadline
  *   N Z                      the script finished
  * </pre>
@@ -35,7 +39,7 @@ import java.util.Map;
 public final class CollectorScript {
 
     /** Bumped whenever the marker grammar changes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** How deep a tree glob (ROOT, two stars, NAME) looks: enough for systemd slices and pod cgroups. */
     static final int TREE_DEPTH = 8;
