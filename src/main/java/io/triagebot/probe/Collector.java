@@ -44,10 +44,18 @@ public final class Collector {
         CollectorStreamParser parser = new CollectorStreamParser(nonce, limits(settings));
         RawCopy raw = settings.keepRaw() ? new RawCopy(settings.maxOutputBytes()) : null;
         RunOutput output = runner.stream(text, new RunLimits(settings.deadline(), settings.maxReadBytes()),
-                (b, off, len) -> {
-                    parser.feed(b, off, len);
-                    if (raw != null) {
-                        raw.write(b, off, len);
+                new StdoutSink() {
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        parser.feed(b, off, len);
+                        if (raw != null) {
+                            raw.write(b, off, len);
+                        }
+                    }
+
+                    @Override
+                    public boolean complete() {
+                        return parser.sawEnd();
                     }
                 });
         CollectorOutput parsed = parser.finish();
@@ -103,6 +111,11 @@ public final class Collector {
                     + " read cap; the collector stopped reading there and results are partial");
         }
         notes.addAll(output.cuts());
+        // A read found stuck in this run is skipped by the run's own retry: say it once, as found.
+        java.util.Set<Long> found = new java.util.HashSet<>();
+        output.stuck().stream().filter(s -> !s.skipped()).forEach(s -> found.add(s.pid()));
+        output.stuck().stream().filter(s -> !s.skipped() || !found.contains(s.pid())).map(Collector::describe).distinct()
+                .forEach(notes::add);
         if (!output.finished() && !run.deadlineReached() && !output.stoppedAtDeadline() && !run.outputCapped()) {
             String err = run.stderr() == null ? "" : run.stderr().strip();
             notes.add("the collector stopped early (exit " + run.exitCode() + ")"
@@ -112,6 +125,17 @@ public final class Collector {
             notes.add("no probe output at all: is /bin/sh a POSIX shell on the target?");
         }
         return notes;
+    }
+
+    /** A stuck read in words: what hung, what was done about it, what it costs. */
+    static String describe(CollectorOutput.Stuck s) {
+        if (s.skipped()) {
+            return s.probe() + ": not read: its read from an earlier triage (pid " + s.pid() + ") is still stuck on the"
+                    + " host; it is not started again there until that process is gone";
+        }
+        String state = "D".equals(s.state()) ? ", in uninterruptible sleep (D)" : "";
+        return s.probe() + ": a read " + (s.path().isEmpty() ? "" : "of " + s.path() + " ") + "was stuck on the host (pid "
+                + s.pid() + state + "); it was killed and left to end there, and the other probes were read without it";
     }
 
     private static double uptime(CollectorOutput.Sample sample) {

@@ -82,6 +82,11 @@ public final class CollectorStreamParser {
         }
     }
 
+    /** Whether the script's end marker has been read: nothing after it matters. */
+    public boolean sawEnd() {
+        return finished;
+    }
+
     /** The stream has ended (or will no longer be read): what it held. */
     public CollectorOutput finish() {
         // An unterminated last line is a line the stream cut in two: keep it out, but say when it was big.
@@ -171,7 +176,19 @@ public final class CollectorStreamParser {
         boolean skipped = f[0].equals("s");
         String state = !skipped && f.length > 3 ? f[3] : "";
         String path = !skipped && f.length > 4 ? String.join(" ", java.util.Arrays.copyOfRange(f, 4, f.length)) : "";
-        stuck.add(new CollectorOutput.Stuck(sampleIndex, f[1], path, parseLong(f[2]), state, skipped));
+        stuck.add(new CollectorOutput.Stuck(sampleIndex, probeOf(f[1], path), path, parseLong(f[2]), state, skipped));
+    }
+
+    /** The probe a stuck path belongs to ({@code /proc/PID/x} read as {@code /proc/self/x}); else the script's word. */
+    private String probeOf(String scriptProbe, String path) {
+        if (path.isEmpty()) {
+            return scriptProbe;
+        }
+        String probe = limits.file(path).probe();
+        if (probe.equals("unknown")) {
+            probe = limits.file(path.replaceFirst("^/proc/[0-9]+/", "/proc/self/")).probe();
+        }
+        return probe.equals("unknown") ? scriptProbe : probe;
     }
 
     private void batchLine() {

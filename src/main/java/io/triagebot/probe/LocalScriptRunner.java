@@ -60,7 +60,7 @@ public final class LocalScriptRunner implements ScriptRunner {
         boolean finished;
         try {
             // stdout ends at the script's exit or at the cap, whichever comes first.
-            finished = waitQuietly(outThread, deadline) && !out.capped()
+            finished = awaitOutput(outThread, sink, deadline) && !out.capped()
                     && process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -161,9 +161,22 @@ public final class LocalScriptRunner implements ScriptRunner {
         return t;
     }
 
-    private static boolean waitQuietly(Thread t, long deadline) throws InterruptedException {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        return !t.isAlive();
+    /**
+     * Until stdout ends, or the sink has the whole stream (a process the script left stuck may keep stdout
+     * open for ever), or the deadline.
+     */
+    private static boolean awaitOutput(Thread t, StdoutSink sink, long deadline) throws InterruptedException {
+        while (t.isAlive()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            t.join(Math.min(left, sink == null ? left : 50));
+            if (sink != null && sink.complete()) {
+                return true;
+            }
+        }
+        return true;
     }
 
     private static void joinBriefly(Thread t) {

@@ -59,7 +59,16 @@ final class ProbeReadingAssembler {
             }
             if (good.isEmpty()) {
                 String reason;
-                if (firstError != null) {
+                CollectorOutput.Stuck stuck = output.stuck().stream()
+                        .filter(st -> st.probe().equals(probe.id()) && st.sample() == sampleIndex(sample)).findFirst()
+                        .orElse(null);
+                if (stuck != null) {
+                    reason = stuck.skipped()
+                            ? "not started: its read from an earlier triage (pid " + stuck.pid() + ") is still stuck on the host"
+                            : "its read was stuck on the host (pid " + stuck.pid()
+                                    + ("D".equals(stuck.state()) ? ", state D" : "") + ") and was stopped"
+                                    + (stuck.path().isEmpty() ? "" : ": " + stuck.path());
+                } else if (firstError != null) {
                     reason = describeFileError(probe, firstError);
                 } else if (interrupted || !sample.batchFinished()) {
                     reason = "not read before the deadline (a read hung or the host is very slow)";
@@ -105,6 +114,10 @@ final class ProbeReadingAssembler {
             samples.add(Map.of(probe.id(), lines));
         }
         return new ProbeReading(probe.id(), samples, null, truncated);
+    }
+
+    private static int sampleIndex(CollectorOutput.Sample sample) {
+        return sample.index();
     }
 
     private static String missingSample(int index) {

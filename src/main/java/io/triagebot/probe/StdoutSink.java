@@ -8,4 +8,12 @@ package io.triagebot.probe;
 public interface StdoutSink {
 
     void write(byte[] bytes, int offset, int length);
+
+    /**
+     * The stream has said it is whole (the script's end marker): the runner need not wait for the output to
+     * close, which a process left stuck on the host may keep open for ever.
+     */
+    default boolean complete() {
+        return false;
+    }
 }

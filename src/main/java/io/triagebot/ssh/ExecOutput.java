@@ -131,6 +131,11 @@ final class ExecOutput {
         }
     }
 
+    /** The sink has the whole stream (its end marker): no need to wait for the channel to close. */
+    synchronized boolean sinkComplete() {
+        return sink != null && sink.complete();
+    }
+
     synchronized boolean capped() {
         return capped;
     }

@@ -203,6 +203,11 @@ public final class SshScriptRunner implements ScriptRunner {
             if (output.capped()) {
                 break; // stop reading; the finally block disconnects, which ends the remote command
             }
+            if (output.sinkComplete()) {
+                // The script has said its last word; a process it left stuck may hold the output open for ever.
+                finished = true;
+                break;
+            }
             if (deadline.passed() || !answers.proceed(output)) {
                 deadlineReached = true;
                 break;
@@ -216,7 +221,7 @@ public final class SshScriptRunner implements ScriptRunner {
                 break;
             }
         }
-        int exitCode = finished ? exec.getExitStatus() : -1;
+        int exitCode = finished && exec.isClosed() ? exec.getExitStatus() : finished ? 0 : -1;
         return new RunOutput(output.stdout(), exitCode, deadlineReached, output.capped(), output.stderrTail());
     }
 
