@@ -96,9 +96,10 @@ final class DeepDiveOffers {
         List<BlockElement> buttons = new ArrayList<>();
         for (DeepProbe p : offered(pattern)) {
             Reference ref = new Reference(incident, index, p.id());
-            String where = Mrkdwn.clip(Mrkdwn.escape(host), 40);
-            String text = p.title() + " of " + where + " for " + seconds(p) + " s (" + p.sampling() + "). Overhead on"
-                    + " the host: " + p.overhead();
+            // The overhead first: the dialog holds 300 characters and it is what the person weighs.
+            String where = host.length() > 40 ? host.substring(0, 40) + "…" : host;
+            String text = p.title() + " of " + where + " for " + seconds(p) + " s. Overhead on the host: "
+                    + p.overhead();
             buttons.add(button(b -> b.actionId(ACTION_PREFIX + p.id()).text(plainText(label(p))).value(ref.value())
                     .confirm(confirmationDialog(c -> c.title(plainText(Mrkdwn.clip(label(p) + "?",
                                     SlackLimits.CONFIRM_TITLE)))
