@@ -129,7 +129,10 @@ final class DeepDiveClicks implements AutoCloseable {
             answer(click, ":hourglass_flowing_sand: " + Mrkdwn.escape(probe.get().title()) + " of "
                     + Mrkdwn.code(incident.host()) + " for " + DeepDiveOffers.seconds(probe.get())
                     + " s requested: the results come to the thread.");
+            long asked = System.nanoTime();
             DeepDiveResult r = dive.run(incident.host(), ref.kind(), DeepDiveOffers.seconds(probe.get()), click.user());
+            LOG.info("{}: {} deep dive of {} by {}: {} after {} ms", incident.id(), ref.kind(), incident.host(),
+                    click.user(), r.outcome(), (System.nanoTime() - asked) / 1_000_000);
             switch (r.outcome()) {
                 case BUSY, COOLING_DOWN, INVALID -> answer(click, ":hourglass: " + Mrkdwn.escape(r.text()));
                 case COMPLETED, PARTIAL -> completed(incident, click, probe.get(), r);
@@ -167,9 +170,12 @@ final class DeepDiveClicks implements AutoCloseable {
         List<SlackFileUploads.File> files = r.files().stream()
                 .map(f -> new SlackFileUploads.File(f.name(), f.title(), f.content())).toList();
         String uploadProblem = null;
+        long start = System.nanoTime();
         if (!files.isEmpty()) {
             try {
                 uploads.upload(incident.channel(), incident.anchorTs(), files);
+                LOG.info("{}: {} deep dive of {} took {} ms, its {} files uploaded in {} ms", incident.id(), probe.id(),
+                        r.host(), r.elapsed().toMillis(), files.size(), (System.nanoTime() - start) / 1_000_000);
             } catch (SlackDeliveryException e) {
                 LOG.warn("deep-dive files for {} not uploaded: {}", incident.id(), e.getMessage());
                 uploadProblem = e.error() == null ? e.getMessage() : e.error();

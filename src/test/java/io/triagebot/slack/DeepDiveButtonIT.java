@@ -145,6 +145,7 @@ class DeepDiveButtonIT {
 
         // Two people click at once: one profile runs, the other hears the host is busy.
         long clicked = System.nanoTime();
+        long clickedAt = System.currentTimeMillis();
         CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
                 () -> unchecked(() -> click(CHANNEL, ONCALL, "deep_dive_cpu", value)));
         CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(
@@ -165,6 +166,11 @@ class DeepDiveButtonIT {
         }, 90, "flame graph, chart and summary in the thread");
         double seconds = (done[0] - clicked) / 1e9;
         System.out.printf("deep-dive button: click to SVG, PNG and summary in the thread: %.2f s%n", seconds);
+        slack.server.getAllServeEvents().stream().filter(e -> e.getRequest().getLoggedDate().getTime() >= clickedAt)
+                .sorted(java.util.Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .forEach(e -> System.out.printf("deep-dive button: +%.2f s %s (%d bytes)%n",
+                        (e.getRequest().getLoggedDate().getTime() - clickedAt) / 1000.0, e.getRequest().getUrl(),
+                        e.getRequest().getBody().length));
         // The goal is duration + 3 s (13 s); on a saturated, shared 2-CPU machine perf's start and symbol
         // resolution take longer (bench/run measures it), so this bound only catches a run gone astray.
         assertTrue(seconds < 45, "click to upload took " + seconds + " s");
