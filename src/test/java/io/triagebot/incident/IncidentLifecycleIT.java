@@ -80,6 +80,8 @@ class IncidentLifecycleIT {
             assertTrue(postmortem.contains("| triage requested |") && postmortem.contains("| findings |")
                     && postmortem.contains("| note |"), postmortem);
             assertTrue(postmortem.matches("(?s).*\\| 20\\d\\d-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC \\|.*"), "UTC times");
+            // The bytes reach the upload URL before the completion call that shares them: wait for that too.
+            await(() -> !slack.calls("files.completeUploadExternal").isEmpty(), 20, "upload completed");
             Map<String, String> complete = slack.calls("files.completeUploadExternal").get(0);
             assertEquals(slack.anchorTs().get(0), complete.get("thread_ts"), "uploaded into the incident's thread");
 
