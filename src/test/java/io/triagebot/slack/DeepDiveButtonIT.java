@@ -202,6 +202,11 @@ class DeepDiveButtonIT {
         System.out.println("deep-dive button: timeline says " + event.summary());
         assertTrue(event.summary().contains("uploaded cpu-db-3-") && event.actor().startsWith("U0"), event.summary());
         assertTrue(event.payload().contains("stress-ng"), "what it found is kept");
+
+        // Right after a run the host rests: the next click is told when to retry, and nothing runs.
+        click(CHANNEL, SECOND, "deep_dive_cpu", value);
+        await(() -> ephemeralTo(SECOND).stream().anyMatch(t -> t.contains("cooling down")), 15, "told to wait");
+        assertEquals(1, count(incident, EventType.DEEP_DIVE));
     }
 
     @Test
