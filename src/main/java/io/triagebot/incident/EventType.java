@@ -23,5 +23,7 @@ public enum EventType {
     RESOLVED,
     TIMELINE_EXPORTED,
     /** Slack refused one of the incident's messages for good; the thread was told, later messages went on. */
-    DELIVERY_FAILED
+    DELIVERY_FAILED,
+    /** A deep probe (profile, histogram) ran from a finding's button: what it found, what was uploaded. */
+    DEEP_DIVE
 }

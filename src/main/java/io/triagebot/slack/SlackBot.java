@@ -17,6 +17,9 @@ import io.triagebot.approval.ApprovalPolicy;
 import io.triagebot.approval.ApprovalService;
 import io.triagebot.approval.VerificationService;
 import io.triagebot.config.BotConfig;
+import io.triagebot.deep.DeepCatalogLoader;
+import io.triagebot.deep.DeepDive;
+import io.triagebot.deep.JdbcDeepProbeLocks;
 import io.triagebot.incident.Incident;
 import io.triagebot.incident.IncidentId;
 import io.triagebot.incident.IncidentService;
@@ -94,6 +97,7 @@ public final class SlackBot implements AutoCloseable {
     private final ApprovalService approvals;
     private final VerificationService verification;
     private final ActionClicks clicks;
+    private final DeepDiveClicks deepClicks;
     private final BotMetrics metrics;
     private final Readiness readiness;
     private final Clock clock;
@@ -138,7 +142,8 @@ public final class SlackBot implements AutoCloseable {
                 // A refused token pauses delivery (nothing is lost); this says so until it works again.
                 .part(Readiness.SLACK_TOKEN, outbox::tokenOk)
                 .build();
-        this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock), clock,
+        DeepDiveOffers offers = new DeepDiveOffers(builtInDeepCatalog());
+        this.incidents = new IncidentService(store, new SlackIncidentPresenter(clock, offers), clock,
                 config.recallSharedChannels());
         AccessPolicy access = new AccessPolicy(config.allowedChannels(), config.allowedUsers());
         BotConfig.Approval approval = config.approval();
@@ -173,6 +178,24 @@ public final class SlackBot implements AutoCloseable {
         onClick(SlackActionPresenter.DRY_RUN, ActionClicks.Kind.DRY_RUN);
         onClick(SlackActionPresenter.REJECT, ActionClicks.Kind.REJECT);
         onClick(SlackActionPresenter.ROLLBACK, ActionClicks.Kind.ROLLBACK);
+        // Deep dives reach hosts exactly as triage does; claims and cooldowns are shared through the database.
+        this.deepClicks = new DeepDiveClicks(new DeepDive(offers.catalog(), runners::runnerFor,
+                new JdbcDeepProbeLocks(database), clock, DeepDive.Settings.defaults()), offers, incidents, outbox, poster,
+                new SlackFileUploads(slack.methods(config.slackBotToken()), poster.policy()), access, clock);
+        app.blockAction(DeepDiveOffers.ACTION_IDS, (req, ctx) -> {
+            metrics.slackRequest("block_action");
+            deepClicks.accept(req.getPayload());
+            return ctx.ack();
+        });
+    }
+
+    /** The deep probes shipped in the jar: their failing to load is a broken build, not a configuration. */
+    private static io.triagebot.deep.DeepCatalog builtInDeepCatalog() {
+        try {
+            return DeepCatalogLoader.loadBuiltIn();
+        } catch (io.triagebot.deep.DeepCatalogException e) {
+            throw new IllegalStateException("the built-in deep probe catalog does not load: " + e.getMessage(), e);
+        }
     }
 
     private void onClick(String actionId, ActionClicks.Kind kind) {
@@ -317,6 +340,8 @@ public final class SlackBot implements AutoCloseable {
         triages.start();
         clicks.shutdown(STOP_ACTIONS.toSeconds());
         triages.join();
+        // A deep probe only reads: it is not waited for; its host's claim lapses with its lease.
+        deepClicks.close();
         // Jobs (a verification's re-triage) finish before the last delivery round, so their news goes out too.
         if (scheduling != null) {
             scheduling.close();

@@ -16,11 +16,17 @@ import java.util.List;
 /** Incident happenings as Slack messages for the incident thread. */
 public final class SlackIncidentPresenter implements IncidentPresenter {
 
-    private final SlackReportRenderer renderer = new SlackReportRenderer();
+    private final SlackReportRenderer renderer;
     private final Clock clock;
 
     public SlackIncidentPresenter(Clock clock) {
+        this(clock, null);
+    }
+
+    /** @param offers the deep-dive buttons under findings; null for none */
+    SlackIncidentPresenter(Clock clock, DeepDiveOffers offers) {
         this.clock = clock;
+        this.renderer = new SlackReportRenderer(offers);
     }
 
     @Override
@@ -45,7 +51,7 @@ public final class SlackIncidentPresenter implements IncidentPresenter {
 
     @Override
     public List<OutgoingMessage> summary(Incident incident, Report report) {
-        return renderer.render(report).stream().map(m -> MessageCodec.message(OutboxKind.REPLY, m)).toList();
+        return renderer.render(report, incident.id()).stream().map(m -> MessageCodec.message(OutboxKind.REPLY, m)).toList();
     }
 
     @Override

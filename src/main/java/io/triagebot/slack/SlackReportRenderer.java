@@ -16,6 +16,7 @@ import io.triagebot.analysis.RunbookSuggestion;
 import io.triagebot.analysis.Severity;
 import io.triagebot.analysis.Unmeasured;
 import io.triagebot.analysis.Vitals;
+import io.triagebot.incident.IncidentId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -27,7 +28,23 @@ import java.util.stream.Collectors;
  */
 public final class SlackReportRenderer {
 
+    /** Deep-dive buttons under the findings they explain; null for none. */
+    private final DeepDiveOffers offers;
+
+    public SlackReportRenderer() {
+        this(null);
+    }
+
+    SlackReportRenderer(DeepDiveOffers offers) {
+        this.offers = offers;
+    }
+
     public List<SlackMessage> render(Report r) {
+        return render(r, null);
+    }
+
+    /** With {@code incident} set, findings a deep probe explains carry its buttons. */
+    List<SlackMessage> render(Report r, IncidentId incident) {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(emoji(r.severity()) + " " + r.severity() + " · "
                 + Mrkdwn.clip(Mrkdwn.escape(r.host()), 100)))));
@@ -42,7 +59,11 @@ public final class SlackReportRenderer {
             sections(blocks, "*Findings, by impact*");
             int i = 1;
             for (Finding f : r.findings()) {
-                sections(blocks, finding(i++, f));
+                sections(blocks, finding(i, f));
+                if (offers != null && incident != null) {
+                    offers.buttons(incident, i, f.pattern(), r.host()).ifPresent(blocks::add);
+                }
+                i++;
             }
         }
         if (!r.escalations().isEmpty()) {

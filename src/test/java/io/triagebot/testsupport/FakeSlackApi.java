@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -48,14 +49,32 @@ public final class FakeSlackApi implements AutoCloseable {
                 "{\"ok\":true,\"channel\":\"C0INCIDENT\",\"ts\":\"{{formData request.body 'f'}}{{f.ts}}\"}")));
         server.stubFor(post(urlPathEqualTo("/api/chat.postEphemeral")).atPriority(5).willReturn(okJson(
                 "{\"ok\":true,\"message_ts\":\"1764032400.000200\"}")));
-        // files v2: get an upload URL (on this same fake), upload to it, complete.
+        // files v2, as Slack does it: an upload URL (on this same fake) and a file id per file, the bytes POSTed
+        // there, then one completeUploadExternal naming the files (and the channel and thread to share them in).
+        // The file id is made from the file name, so each file of a call gets its own.
         server.stubFor(post(urlPathEqualTo("/api/files.getUploadURLExternal")).atPriority(5).willReturn(okJson(
-                "{\"ok\":true,\"upload_url\":\"http://127.0.0.1:" + server.port() + "/upload/F0001\","
-                        + "\"file_id\":\"F0001\"}")));
-        server.stubFor(post(urlPathEqualTo("/upload/F0001")).atPriority(5)
-                .willReturn(aResponse().withStatus(200).withBody("OK - 1234")));
+                "{{formData request.body 'f' urlDecode=true}}{\"ok\":true,\"upload_url\":\"http://127.0.0.1:"
+                        + server.port() + "/upload/F{{f.filename}}\",\"file_id\":\"F{{f.filename}}\"}")));
+        server.stubFor(post(urlPathMatching("/upload/.*")).atPriority(5)
+                .willReturn(aResponse().withStatus(200).withBody("OK")));
         server.stubFor(post(urlPathEqualTo("/api/files.completeUploadExternal")).atPriority(5).willReturn(okJson(
-                "{\"ok\":true,\"files\":[{\"id\":\"F0001\",\"title\":\"postmortem\"}]}")));
+                "{\"ok\":true,\"files\":[{\"id\":\"F0001\",\"title\":\"file\"}]}")));
+        // Slack's answer to a call missing what it requires: filename and length; files (and channel_id with
+        // thread_ts).
+        server.stubFor(post(urlPathEqualTo("/api/files.getUploadURLExternal")).atPriority(3)
+                .andMatching(request -> {
+                    Map<String, String> f = form(request.getBodyAsString());
+                    return MatchResult.of(f.getOrDefault("filename", "").isBlank()
+                            || !f.getOrDefault("length", "").matches("[1-9][0-9]{0,9}"));
+                })
+                .willReturn(okJson("{\"ok\":false,\"error\":\"invalid_arguments\"}")));
+        server.stubFor(post(urlPathEqualTo("/api/files.completeUploadExternal")).atPriority(3)
+                .andMatching(request -> {
+                    Map<String, String> f = form(request.getBodyAsString());
+                    return MatchResult.of(!f.getOrDefault("files", "").startsWith("[{")
+                            || f.containsKey("thread_ts") && !f.containsKey("channel_id"));
+                })
+                .willReturn(okJson("{\"ok\":false,\"error\":\"invalid_arguments\"}")));
         publishedLimits();
     }
 
@@ -136,8 +155,18 @@ public final class FakeSlackApi implements AutoCloseable {
 
     /** The raw bodies POSTed to an upload URL: the files' content. */
     public List<String> uploads() {
-        return server.findAll(postRequestedFor(urlPathEqualTo("/upload/F0001"))).stream()
+        return server.findAll(postRequestedFor(urlPathMatching("/upload/.*"))).stream()
                 .map(LoggedRequest::getBodyAsString).toList();
+    }
+
+    /** The bytes POSTed to each upload URL, by the file id the URL was issued for ("F" and the file name). */
+    public Map<String, byte[]> uploadedFiles() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (LoggedRequest r : server.findAll(postRequestedFor(urlPathMatching("/upload/.*")))) {
+            String path = r.getUrl();
+            out.put(URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8), r.getBody());
+        }
+        return out;
     }
 
     /** Successful chat.postMessage and chat.update calls, oldest first, as "method text". */
