@@ -248,13 +248,15 @@ public record ResolvedAction(Runbook runbook, Map<String, String> values) {
             argv.add(Templates.render(t, values));
         }
         String expected = Templates.render(runbook.confirmEquals(), values);
-        String check = pre.script().stripTrailing() + " || exit $?\n"
-                + "tb_seen=$(" + Shell.quoted(argv) + " </dev/null) || exit $?\n"
+        String confirm = "tb_seen=$(" + Shell.quoted(argv) + " </dev/null) || exit $?\n"
                 + "[ \"$tb_seen\" = " + Shell.quote(expected) + " ] || { printf '%s\\n' "
                 + Shell.quote("refused: " + Shell.human(argv) + " printed") + " \"$tb_seen\" "
                 + Shell.quote("not " + expected + ", the cgroup the evidence named") + " >&2; exit 3; }\n";
+        String check = pre.script().stripTrailing() + " || exit $?\n" + confirm;
+        // As one step of a composed action script: a subshell, so its exits end the step and not the script.
+        String line = "(\n" + pre.line() + " || exit $?\n" + confirm + ")";
         String human = pre.human() + " && [ \"$(" + Shell.human(argv) + ")\" = " + Shell.humanWord(expected) + " ]";
-        return new RenderedScript(check, human);
+        return new RenderedScript(check, human, line);
     }
 
     private RenderedScript script(String step, List<String> template, String input, Map<String, String> values,
