@@ -50,7 +50,12 @@ public final class Analyzer {
         }
         findings.sort(BY_IMPACT);
         List<Escalation> escalated = escalations.scan(snapshot.gauges().kernelLog(), snapshot.uptimeSeconds());
-        Severity severity = Severity.LOW;
+        KernelWarnings warnings = escalations.warnings(snapshot.gauges().kernelLog(), snapshot.uptimeSeconds());
+        if (!warnings.levelsKnown()) {
+            notes.add("the kernel log carried no levels (journal fallback or plain dmesg): other kernel warnings"
+                    + " could not be told apart and are not listed");
+        }
+        Severity severity = warnings.severity();
         for (Finding f : findings) {
             severity = Severity.max(severity, f.severity());
         }
@@ -69,7 +74,7 @@ public final class Analyzer {
                 immediateActions(severity, findings, escalated), vitals, List.copyOf(findings), escalated,
                 List.copyOf(unavailable), List.copyOf(notes), snapshot.hostname(), snapshot.kernel(),
                 snapshot.collectedAt(), snapshot.windowSeconds(), snapshot.collectionTime().toMillis(),
-                (System.nanoTime() - start) / 1000);
+                (System.nanoTime() - start) / 1000, warnings);
     }
 
     private static String headline(List<Finding> findings, List<Escalation> escalated, Vitals v) {
