@@ -15,6 +15,7 @@ import java.util.Map;
  * @param irqAffinity the CPU list each IRQ may run on, by IRQ number
  * @param cpuGovernors cpufreq governor by CPU number
  * @param lockStat the first lines of /proc/lock_stat when the kernel has it
+ * @param software pids cgroups, open descriptors and their limits, TCP sockets (USE software resources)
  */
 public record Gauges(
         LoadAvg loadavg,
@@ -32,5 +33,6 @@ public record Gauges(
         Map<Integer, Long> processSwapKb,
         Map<String, String> irqAffinity,
         Map<Integer, String> cpuGovernors,
-        List<String> lockStat) {
+        List<String> lockStat,
+        SoftwareResources software) {
 }
