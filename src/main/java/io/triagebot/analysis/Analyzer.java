@@ -1,5 +1,6 @@
 package io.triagebot.analysis;
 
+import io.triagebot.analysis.detectors.UnexplainedVitals;
 import io.triagebot.analysis.metrics.CpuMetrics;
 import io.triagebot.analysis.metrics.Metrics;
 import io.triagebot.analysis.metrics.PressureShare;
@@ -47,6 +48,11 @@ public final class Analyzer {
                 // One broken detector must not sink the report: say so and carry on.
                 notes.add("detector " + d.pattern() + " failed: " + e);
             }
+        }
+        try {
+            findings.addAll(UnexplainedVitals.account(context, findings));
+        } catch (RuntimeException e) {
+            notes.add("accounting for the vitals failed: " + e);
         }
         findings.sort(BY_IMPACT);
         List<Escalation> escalated = escalations.scan(snapshot.gauges().kernelLog(), snapshot.uptimeSeconds());

@@ -14,6 +14,7 @@ final class ResourceFormats {
     /** v1: /sys/fs/cgroup/pids/PATH/pids.max; v2: /sys/fs/cgroup/PATH/pids.max (unified may sit below). */
     private static final Pattern PIDS_FILE = Pattern.compile("/sys/fs/cgroup(?:/pids|/unified)?(/.*?)?/pids\\.(max|current|events)");
     private static final Pattern FD_DIR = Pattern.compile("/proc/(\\d+)/fd:");
+    private static final Pattern CGROUP_LINE = Pattern.compile("/proc/(\\d+)/cgroup:(.*)");
     private static final Pattern LIMIT_LINE = Pattern.compile("/proc/(\\d+)/limits:Max open files\\s+(\\S+)\\s+(\\S+).*");
 
     private ResourceFormats() {
@@ -85,6 +86,18 @@ final class ResourceFormats {
                 if (soft != Numbers.MISSING) {
                     out.put(Integer.valueOf(m.group(1)), soft);
                 }
+            }
+        }
+        return out;
+    }
+
+    /** grep -sH ^ /proc/PID/cgroup: the lines of each process. */
+    static Map<Integer, List<String>> processCgroups(List<String> lines) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        for (String line : lines) {
+            Matcher m = CGROUP_LINE.matcher(line);
+            if (m.matches()) {
+                out.computeIfAbsent(Integer.valueOf(m.group(1)), k -> new ArrayList<>()).add(m.group(2));
             }
         }
         return out;

@@ -115,7 +115,8 @@ public final class SnapshotReader {
                 irqAffinity,
                 governors,
                 lines(raw, "lock-stat", 0),
-                software(raw));
+                software(raw),
+                ResourceFormats.processCgroups(lines(raw, "process-cgroups", 0)));
     }
 
     private static SoftwareResources software(RawSnapshot raw) {
