@@ -38,7 +38,7 @@ readonly CLEAN_LOG_WAIT=${CLEAN_LOG_WAIT:-0}
 # OOM reports stay in the kernel log too, and a fresh OOM in the log is a finding of its own that
 # would compete with the condition of every fixture captured after it.
 readonly ORDER=(idle cpu context-switch timer-irq futex sync-write swap-storm cpu-quota tcp-retrans
-    listen-overflow oom kmsg)
+    listen-overflow pid-limit port-exhaustion freezer oom kmsg)
 
 log() { echo "capture: $*" >&2; }
 die() { echo "capture: ERROR: $*" >&2; exit 1; }
@@ -103,6 +103,19 @@ expected_yaml() {
             echo "capture:"
             echo "  min-rate: {disk.$(lab_device).writes: 500}"
             echo "  rose: [psi.io.full]"
+            ;;
+        pid-limit)
+            echo "first-pattern: pid-exhaustion"
+            echo "capture:"
+            echo "  kernel-log-contains: fork rejected by pids controller"
+            ;;
+        port-exhaustion)
+            echo "first-pattern: ephemeral-port-exhaustion"
+            echo "names-port: 29473"
+            ;;
+        freezer)
+            echo "first-pattern: unexplained-load"
+            echo "absent-patterns: [io-stall, cpu-saturation]"
             ;;
         swap-storm)
             echo "first-pattern: swap-death-spiral"

@@ -390,6 +390,15 @@ class FixtureCorpusTest {
                     assertEquals(e.get("first-pattern"), r.findings().get(0).pattern(), f + ": " + summary(r));
                 }));
             }
+            if (e.containsKey("absent-patterns")) {
+                tests.add(DynamicTest.dynamicTest("no finding of " + e.get("absent-patterns"), () -> {
+                    Report r = replay(f).report();
+                    for (Object p : list(e.get("absent-patterns"))) {
+                        assertTrue(r.findings().stream().noneMatch(x -> x.pattern().equals(p)),
+                                f + ": " + p + " claimed without its evidence; " + summary(r));
+                    }
+                }));
+            }
             if (e.containsKey("names-port")) {
                 tests.add(DynamicTest.dynamicTest("first finding names port " + e.get("names-port"), () -> {
                     Report r = replay(f).report();
