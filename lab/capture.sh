@@ -114,8 +114,8 @@ expected_yaml() {
             echo "names-port: 29473"
             ;;
         freezer)
-            echo "first-pattern: unexplained-load"
-            echo "absent-patterns: [io-stall, cpu-saturation]"
+            echo "in-first-three: unexplained-load"
+            echo "absent-patterns: [io-stall]"
             ;;
         swap-storm)
             echo "first-pattern: swap-death-spiral"

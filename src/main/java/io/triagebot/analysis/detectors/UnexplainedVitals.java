@@ -47,7 +47,9 @@ public final class UnexplainedVitals {
         CpuMetrics cpu = m.cpu();
         LoadAvg load = context.snapshot().gauges().loadavg();
         List<ProcessMetrics.Blocked> dState = m.processes() == null ? List.of() : m.processes().blocked();
-        int blocked = cpu != null ? cpu.blocked() : dState.size();
+        // procs_blocked counts only tasks waiting for I/O (nr_iowait); the task table sees every D-state
+        // task (frozen, waiting on a lock, on NFS...), so the larger of the two is the blocked count.
+        int blocked = Math.max(cpu != null ? cpu.blocked() : 0, dState.size());
         int runnable = cpu == null ? -1 : cpu.runnable();
         double load1 = load == null ? Double.NaN : load.one();
         PressureShare mem = m.memoryPressure();
@@ -57,15 +59,16 @@ public final class UnexplainedVitals {
         Grade g = new Grade();
         boolean blockedAbnormal = blocked >= n * lim.v("blocked-per-cpu");
         boolean loadAbnormal = load1 >= n * lim.v("load-per-cpu");
-        if ((blockedAbnormal || loadAbnormal) && !explained(findings, EXPLAIN_BLOCKED) && !explained(findings, EXPLAIN_RUNNABLE)) {
-            if (blockedAbnormal) {
-                g.meet(Severity.MEDIUM, Grade.above(blocked, n * lim.v("blocked-per-cpu")));
-                unexplained.add(blocked + " tasks blocked (D state) on " + n + " CPUs");
-            }
-            if (loadAbnormal) {
-                g.meet(Severity.MEDIUM, Grade.above(load1, n * lim.v("load-per-cpu")));
-                unexplained.add("load " + Format.decimal(load1) + " on " + n + " CPUs");
-            }
+        // Only an I/O, lock or memory finding explains blocked tasks: CPU findings never do.
+        boolean blockedUnexplained = blockedAbnormal && !explained(findings, EXPLAIN_BLOCKED);
+        if (blockedUnexplained) {
+            g.meet(Severity.MEDIUM, Grade.above(blocked, n * lim.v("blocked-per-cpu")));
+            unexplained.add(blocked + " tasks blocked (D state) on " + n + " CPUs"
+                    + (Grade.known(load1) ? ", load " + Format.decimal(load1) : ""));
+        } else if (loadAbnormal && !blockedAbnormal && !explained(findings, EXPLAIN_BLOCKED)
+                && !explained(findings, EXPLAIN_RUNNABLE)) {
+            g.meet(Severity.MEDIUM, Grade.above(load1, n * lim.v("load-per-cpu")));
+            unexplained.add("load " + Format.decimal(load1) + " on " + n + " CPUs");
         }
         if (runnable >= n * lim.v("runnable-per-cpu") && !explained(findings, EXPLAIN_RUNNABLE)) {
             g.meet(Severity.MEDIUM, Grade.above(runnable, n * lim.v("runnable-per-cpu")));
