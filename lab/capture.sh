@@ -148,7 +148,8 @@ expected_yaml() {
             echo "  listening-port: $(lab_port listen-overflow)"
             ;;
         kmsg)
-            echo "escalations: [soft-lockup, hung-task, rcu-stall, oom-kill, storage-error, irq-nobody-cared]"
+            echo "escalations: [soft-lockup, hung-task, rcu-stall, oom-kill, storage-error, irq-nobody-cared, neighbour-table-overflow, clocksource-unstable, callbacks-suppressed]"
+            echo "other-kernel-warning: 'triagebot-lab: unknown warning on queue #'"
             echo "capture:"
             echo "  kernel-log-contains: triagebot-lab"
             ;;

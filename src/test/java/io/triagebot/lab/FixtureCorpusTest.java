@@ -390,6 +390,16 @@ class FixtureCorpusTest {
                     assertEquals(e.get("first-pattern"), r.findings().get(0).pattern(), f + ": " + summary(r));
                 }));
             }
+            if (e.containsKey("other-kernel-warning")) {
+                tests.add(DynamicTest.dynamicTest("other kernel warning " + e.get("other-kernel-warning"), () -> {
+                    Report r = replay(f).report();
+                    String template = e.get("other-kernel-warning").toString();
+                    assertTrue(r.kernelWarnings().shown().stream()
+                            .anyMatch(w -> w.template().contains(template) && w.count() >= 2),
+                            f + ": no repeated warning '" + template + "' in " + r.kernelWarnings());
+                    assertTrue(r.severity().atLeast(Severity.MEDIUM), f + ": " + summary(r));
+                }));
+            }
             if (e.containsKey("in-first-three")) {
                 // For conditions on a shared machine whose other load may rank first: the cause must still
                 // be among the first three findings.

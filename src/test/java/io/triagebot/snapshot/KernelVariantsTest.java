@@ -236,6 +236,22 @@ class KernelVariantsTest {
     }
 
     @Test
+    void kernelLogLevelsFromDmesgDecoded() {
+        List<KernelLogLine> log = KernelLogFormat.parse(List.of(
+                "kern  :warn  : [ 1234.567890] neighbour: arp_cache: neighbor table overflow!",
+                "user  :warn  : [ 1235.000000] mydrv: ring 3 stalled [triagebot-lab:42]",
+                "kern  :info  : [ 1236.000000] EXT4-fs (vda): mounted filesystem",
+                "kern  :err   : [ 1237.000000] blk_update_request: I/O error, dev sda, sector 1"));
+        assertEquals(4, log.get(0).level());
+        assertEquals("neighbour: arp_cache: neighbor table overflow!", log.get(0).text());
+        assertEquals(1234.56789, log.get(0).secondsSinceBoot(), 1e-9);
+        assertEquals(4, log.get(1).level(), "a program's warning (util-linux -r would print it as <5>)");
+        assertFalse(log.get(2).warningOrAbove());
+        assertEquals(3, log.get(3).level());
+        assertEquals("blk_update_request: I/O error, dev sda, sector 1", log.get(3).text());
+    }
+
+    @Test
     void kernelLogLevelsFromDmesgRaw() {
         // dmesg -r: <facility * 8 + level>; lines written to /dev/kmsg by a program get facility user (1).
         List<KernelLogLine> log = KernelLogFormat.parse(List.of(
