@@ -28,8 +28,9 @@ public final class UnexplainedVitals {
     /** How many wait channel and cgroup groups the evidence lists: a bounded summary. */
     static final int GROUPS = 5;
 
+    /** An OOM kill that already happened does not explain tasks blocked now; reclaim stalls are memory-pressure. */
     private static final Set<String> EXPLAIN_BLOCKED = Set.of("io-stall", "lock-convoy", "swap-death-spiral",
-            "memory-pressure", "page-cache-pressure", "thp-compaction-stall", "oom-kill");
+            "memory-pressure", "page-cache-pressure", "thp-compaction-stall");
     private static final Set<String> EXPLAIN_RUNNABLE = Set.of("cpu-saturation", "cgroup-cpu-throttling",
             "context-switch-explosion", "interrupt-storm", "softirq-imbalance", "lock-convoy");
     private static final Set<String> EXPLAIN_MEMORY = Set.of("swap-death-spiral", "memory-pressure", "page-cache-pressure",

@@ -50,6 +50,14 @@ class UnexplainedVitalsTest {
     }
 
     @Test
+    void anOomKillInTheLogDoesNotExplainTasksBlockedNow() {
+        Report r = analyze(frozen().kernelLog(9_990,
+                "Out of memory: Killed process 4242 (batch) total-vm:1048576kB, anon-rss:524288kB, file-rss:0kB"));
+        assertTrue(r.findings().stream().anyMatch(f -> f.pattern().equals("oom-kill")), r.findings().toString());
+        assertTrue(r.findings().stream().anyMatch(f -> f.pattern().equals(UnexplainedVitals.PATTERN)), r.findings().toString());
+    }
+
+    @Test
     void aHealthyHostAndAnExplainedLoadHaveNone() {
         assertTrue(analyze(SyntheticHost.idle(2)).findings().stream().noneMatch(f -> f.pattern().equals(UnexplainedVitals.PATTERN)));
         Report busy = analyze(SyntheticHost.maxedOut(4));
