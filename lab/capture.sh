@@ -38,7 +38,7 @@ readonly CLEAN_LOG_WAIT=${CLEAN_LOG_WAIT:-0}
 # OOM reports stay in the kernel log too, and a fresh OOM in the log is a finding of its own that
 # would compete with the condition of every fixture captured after it.
 readonly ORDER=(idle cpu context-switch timer-irq futex sync-write swap-storm cpu-quota tcp-retrans
-    listen-overflow oom kmsg)
+    listen-overflow pid-limit port-exhaustion freezer oom kmsg)
 
 log() { echo "capture: $*" >&2; }
 die() { echo "capture: ERROR: $*" >&2; exit 1; }
@@ -104,6 +104,19 @@ expected_yaml() {
             echo "  min-rate: {disk.$(lab_device).writes: 500}"
             echo "  rose: [psi.io.full]"
             ;;
+        pid-limit)
+            echo "first-pattern: pid-exhaustion"
+            echo "capture:"
+            echo "  kernel-log-contains: fork rejected by pids controller"
+            ;;
+        port-exhaustion)
+            echo "first-pattern: ephemeral-port-exhaustion"
+            echo "names-port: 29473"
+            ;;
+        freezer)
+            echo "in-first-three: unexplained-load"
+            echo "absent-patterns: [io-stall]"
+            ;;
         swap-storm)
             echo "first-pattern: swap-death-spiral"
             echo "capture:"
@@ -135,7 +148,8 @@ expected_yaml() {
             echo "  listening-port: $(lab_port listen-overflow)"
             ;;
         kmsg)
-            echo "escalations: [soft-lockup, hung-task, rcu-stall, oom-kill, storage-error, irq-nobody-cared]"
+            echo "escalations: [soft-lockup, hung-task, rcu-stall, oom-kill, storage-error, irq-nobody-cared, neighbour-table-overflow, clocksource-unstable, callbacks-suppressed]"
+            echo "other-kernel-warning: 'triagebot-lab: unknown warning on queue #'"
             echo "capture:"
             echo "  kernel-log-contains: triagebot-lab"
             ;;

@@ -52,8 +52,11 @@ readonly LISTEN_PORT=${TRIAGEBOT_LAB_LISTEN_PORT:-29472}
 # generator so that nothing runs forever even if nobody calls stop.
 readonly VISIBLE_TIMEOUT=${TRIAGEBOT_LAB_VISIBLE_TIMEOUT:-45}
 readonly MAX_SECONDS=${TRIAGEBOT_LAB_MAX_SECONDS:-1800}
+readonly PORTS_PORT=${TRIAGEBOT_LAB_PORTS_PORT:-29473}
+# The narrow ephemeral range port-exhaustion sets (restored on stop): 64 ports.
+readonly PORTS_RANGE="40000 40063"
 readonly CONDITIONS=(cpu context-switch timer-irq futex sync-write swap-storm oom cpu-quota tcp-retrans
-    listen-overflow kmsg)
+    listen-overflow pid-limit port-exhaustion freezer kmsg)
 
 NCPU=$(nproc)
 readonly NCPU
@@ -626,7 +629,128 @@ visible_listen-overflow() {
     ((r >= 10))
 }
 
-# kmsg: escalation trigger lines written to /dev/kmsg, tagged "triagebot-lab" with a per-run id.
+# pid-limit: a pids cgroup limited to 16 tasks in which python3 forks sleepers until fork() fails with
+# EAGAIN, then keeps trying every 50 ms: pids.events "max" rises for as long as it runs, and the kernel
+# logs "cgroup: fork rejected by pids controller in /triagebot-lab/pid-limit" (once per cgroup).
+readonly FORKER_PY='
+import os, sys, time
+deadline = time.time() + float(sys.argv[1])
+while time.time() < deadline:
+    try:
+        if os.fork() == 0:
+            time.sleep(max(1.0, deadline - time.time()))
+            os._exit(0)
+    except OSError:
+        time.sleep(0.05)
+'
+start_pid-limit() {
+    local pids v
+    pids=$(cg_make pids pid-limit)
+    v=$(cg_version_of "$pids")
+    echo 16 >"$pids/pids.max"
+    spawn pid-limit forker "$pids" python3 -c "$FORKER_PY" "$MAX_SECONDS"
+    record_how pid-limit "pids cgroup v$v $pids pids.max 16; python3 forker: os.fork() sleepers until EAGAIN, then retries every 50 ms"
+}
+pid_limit_rejected() { awk '$1=="max" {print $2}' "$(cg_root pids | cut -d' ' -f2)/$CG_NAME/pid-limit/pids.events"; }
+visible_pid-limit() {
+    local r
+    r=$(rate_of pid_limit_rejected 1)
+    echo "pids.events max +${r}/s"
+    ((r >= 3))
+}
+
+# port-exhaustion: net.ipv4.ip_local_port_range narrowed to 64 ports (the old value is saved and restored
+# on stop), a python3 listener on 127.0.0.1:$PORTS_PORT that accepts and holds every connection, and a
+# client that connects until connect() fails with EADDRNOTAVAIL, holds them and retries every 200 ms.
+readonly HOLDER_PY='
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1024)
+held = []
+deadline = time.time() + float(sys.argv[2])
+s.settimeout(1.0)
+while time.time() < deadline:
+    try:
+        held.append(s.accept()[0])
+    except socket.timeout:
+        pass
+'
+readonly CONNECTOR_PY='
+import errno, socket, sys, time
+port = int(sys.argv[1]); deadline = time.time() + float(sys.argv[2])
+held = []; said = False
+while time.time() < deadline:
+    c = socket.socket()
+    try:
+        c.connect(("127.0.0.1", port)); held.append(c)
+    except OSError as e:
+        c.close()
+        if e.errno == errno.EADDRNOTAVAIL and not said:
+            print("EADDRNOTAVAIL after", len(held), "connections", flush=True); said = True
+        time.sleep(0.2)
+'
+start_port-exhaustion() {
+    local port=$PORTS_PORT i
+    port_free "$port" || die "port-exhaustion: port $port already has a listener"
+    sysctl -n net.ipv4.ip_local_port_range | tr '\t' ' ' >"$STATE/port-exhaustion/old-range"
+    spawn port-exhaustion listener "" python3 -c "$HOLDER_PY" "$port" "$MAX_SECONDS"
+    for i in $(seq 1 50); do port_free "$port" || break; sleep 0.1; done
+    port_free "$port" && die "port-exhaustion: listener did not come up on 127.0.0.1:$port"
+    sysctl -q -w net.ipv4.ip_local_port_range="$PORTS_RANGE"
+    spawn port-exhaustion client "" python3 -c "$CONNECTOR_PY" "$port" "$MAX_SECONDS"
+    record_how port-exhaustion "sysctl net.ipv4.ip_local_port_range=$PORTS_RANGE (was $(cat "$STATE/port-exhaustion/old-range"), restored on stop); python3 listener on 127.0.0.1:$port accepting and holding; python3 client connecting until EADDRNOTAVAIL, holding, retrying every 200 ms"
+}
+visible_port-exhaustion() {
+    local n
+    n=$(ss -Htn state established "dport = :$PORTS_PORT" | wc -l)
+    echo "$n connections to 127.0.0.1:$PORTS_PORT; $(cat "$STATE/port-exhaustion/client.log" 2>/dev/null)"
+    grep -q EADDRNOTAVAIL "$STATE/port-exhaustion/client.log" 2>/dev/null
+}
+cleanup_port-exhaustion() {
+    local old
+    old=$(cat "$STATE/port-exhaustion/old-range" 2>/dev/null || true)
+    if [[ -n $old ]]; then
+        sysctl -q -w net.ipv4.ip_local_port_range="$old"
+    elif [[ $(sysctl -n net.ipv4.ip_local_port_range | tr '\t' ' ') == "$PORTS_RANGE" ]]; then
+        # The saved value is gone but the lab's range is set: restore the kernel's default.
+        sysctl -q -w net.ipv4.ip_local_port_range="32768 60999"
+    fi
+}
+
+# freezer: 16 sleepers in a v1 freezer cgroup (cgroup.freeze on v2) set to FROZEN: 16 tasks in
+# uninterruptible sleep (wchan __refrigerator) with no I/O and idle CPUs, load rising towards 16.
+# They are thawed before stop kills them (a frozen task cannot act on SIGKILL).
+start_freezer() {
+    local fz v
+    fz=$(cg_make freezer freezer)
+    v=$(cg_version_of "$fz")
+    spawn freezer sleepers "$fz" bash -c 'for i in $(seq 1 15); do sleep "$1" & done; wait' triagebot-lab-sleepers "$MAX_SECONDS"
+    local i
+    for i in $(seq 1 50); do (($(wc -l <"$fz/cgroup.procs") >= 16)) && break; sleep 0.1; done
+    if [[ $v == 1 ]]; then echo FROZEN >"$fz/freezer.state"; else echo 1 >"$fz/cgroup.freeze"; fi
+    record_how freezer "freezer cgroup v$v $fz: bash with 15 sleep children (16 tasks), frozen (v1 freezer.state FROZEN / v2 cgroup.freeze 1)"
+}
+visible_freezer() {
+    local fz n=0 pid
+    fz=$(cg_root freezer | cut -d' ' -f2)/$CG_NAME/freezer
+    while read -r pid; do
+        [[ $(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) == D ]] && n=$((n + 1))
+    done <"$fz/cgroup.procs"
+    echo "$n tasks in D state in $fz"
+    ((n >= 16))
+}
+prestop_freezer() {
+    local fz mnt
+    while read -r mnt; do
+        fz=$mnt/$CG_NAME/freezer
+        [[ -e $fz/freezer.state ]] && echo THAWED >"$fz/freezer.state" 2>/dev/null || true
+        [[ -e $fz/cgroup.freeze ]] && echo 0 >"$fz/cgroup.freeze" 2>/dev/null || true
+    done < <(cg_mounts)
+    return 0
+}
+
+# kmsg: escalation trigger lines written to /dev/kmsg, tagged "triagebot-lab" with a per-run id, and
+# two lines of one warning no trigger knows (listed under other kernel warnings, count 2).
 # They CANNOT be removed: they stay in the ring buffer until reboot, and triagebot reports them as
 # recent escalations for one hour (escalation.recent-seconds). stop has nothing to undo.
 kmsg_lines() {
@@ -638,6 +762,11 @@ kmsg_lines() {
 <3>Out of memory: Killed process $id (triagebot-lab) total-vm:1048576kB, anon-rss:524288kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:1100kB oom_score_adj:0
 <4>nvme nvme0: I/O 12 QID 3 timeout, aborting [triagebot-lab:$id]
 <3>irq 19: nobody cared (try booting with the "irqpoll" option) [triagebot-lab:$id]
+<4>neighbour: arp_cache: neighbor table overflow! [triagebot-lab:$id]
+<4>clocksource: timekeeping watchdog on CPU1: Marking clocksource 'tsc' as unstable because the skew is too large: [triagebot-lab:$id]
+<4>net_ratelimit: 42 callbacks suppressed [triagebot-lab:$id]
+<4>triagebot-lab: unknown warning on queue 3 [triagebot-lab:$id]
+<4>triagebot-lab: unknown warning on queue 7 [triagebot-lab:$id]
 EOF
 }
 start_kmsg() {
@@ -655,7 +784,7 @@ visible_kmsg() {
     id=$(cat "$STATE/kmsg/id")
     n=$(dmesg | grep -c -e "triagebot-lab:$id" -e "process $id (triagebot-lab)" || true)
     echo "$n tagged kernel log lines (id $id)"
-    ((n >= 6))
+    ((n >= 11))
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -702,6 +831,7 @@ start_condition() {
 
 stop_condition() {
     local cond=$1
+    if declare -F "prestop_$cond" >/dev/null; then "prestop_$cond"; fi
     kill_condition_processes "$cond"
     if declare -F "cleanup_$cond" >/dev/null; then "cleanup_$cond"; fi
     local mnt
@@ -736,6 +866,10 @@ leftovers() {
     if [[ -z $cond || $cond == tcp-retrans ]]; then
         nft list table inet "$NFT_TABLE" >/dev/null 2>&1 && echo "nft table inet $NFT_TABLE"
     fi
+    if [[ -z $cond || $cond == port-exhaustion ]]; then
+        [[ $(sysctl -n net.ipv4.ip_local_port_range | tr '\t' ' ') == "$PORTS_RANGE" ]] \
+            && echo "net.ipv4.ip_local_port_range still $PORTS_RANGE"
+    fi
     if [[ -z $cond || $cond == sync-write ]]; then
         [[ -e $SCRATCH/sync-write ]] && echo "directory $SCRATCH/sync-write"
     fi
@@ -754,6 +888,8 @@ stop_all() {
         (stop_condition "$cond") || failed=1
     done
     # Anything tagged by a condition name this version does not know, and any other lab cgroup.
+    prestop_freezer
+    cleanup_port-exhaustion
     local pids
     pids=$(tagged_pids)
     # shellcheck disable=SC2086

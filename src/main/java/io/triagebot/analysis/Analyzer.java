@@ -1,5 +1,6 @@
 package io.triagebot.analysis;
 
+import io.triagebot.analysis.detectors.UnexplainedVitals;
 import io.triagebot.analysis.metrics.CpuMetrics;
 import io.triagebot.analysis.metrics.Metrics;
 import io.triagebot.analysis.metrics.PressureShare;
@@ -48,9 +49,19 @@ public final class Analyzer {
                 notes.add("detector " + d.pattern() + " failed: " + e);
             }
         }
+        try {
+            findings.addAll(UnexplainedVitals.account(context, findings));
+        } catch (RuntimeException e) {
+            notes.add("accounting for the vitals failed: " + e);
+        }
         findings.sort(BY_IMPACT);
         List<Escalation> escalated = escalations.scan(snapshot.gauges().kernelLog(), snapshot.uptimeSeconds());
-        Severity severity = Severity.LOW;
+        KernelWarnings warnings = escalations.warnings(snapshot.gauges().kernelLog(), snapshot.uptimeSeconds());
+        if (!warnings.levelsKnown()) {
+            notes.add("the kernel log carried no levels (journal fallback or plain dmesg): other kernel warnings"
+                    + " could not be told apart and are not listed");
+        }
+        Severity severity = warnings.severity();
         for (Finding f : findings) {
             severity = Severity.max(severity, f.severity());
         }
@@ -69,7 +80,7 @@ public final class Analyzer {
                 immediateActions(severity, findings, escalated), vitals, List.copyOf(findings), escalated,
                 List.copyOf(unavailable), List.copyOf(notes), snapshot.hostname(), snapshot.kernel(),
                 snapshot.collectedAt(), snapshot.windowSeconds(), snapshot.collectionTime().toMillis(),
-                (System.nanoTime() - start) / 1000);
+                (System.nanoTime() - start) / 1000, warnings);
     }
 
     private static String headline(List<Finding> findings, List<Escalation> escalated, Vitals v) {

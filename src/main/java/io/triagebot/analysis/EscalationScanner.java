@@ -129,12 +129,75 @@ public final class EscalationScanner {
                             + "|timing out command, waited \\d+s|I/O error, dev \\S+"),
                     "Storage errors: check the device and controller; escalate to storage/vendor; expect I/O stalls."),
             new Trigger("irq-nobody-cared", Severity.HIGH, Pattern.compile("irq \\d+: nobody cared|Disabling IRQ #\\d+"),
-                    "An interrupt line fired with no handler and was disabled: a device is misbehaving; escalate."));
+                    "An interrupt line fired with no handler and was disabled: a device is misbehaving; escalate."),
+            new Trigger("clocksource-unstable", Severity.MEDIUM,
+                    Pattern.compile("Marking clocksource '?\\S+'? as unstable|timekeeping watchdog on CPU\\d+|clocksource watchdog"
+                            + "|TSC found unstable"),
+                    "The kernel stopped trusting its clock source (usually the TSC, on a VM under steal or a host with"
+                            + " unsynchronised TSCs) and fell back to a slower one (hpet, acpi_pm): every clock_gettime()"
+                            + " becomes a costly read, which shows as system time in time-hungry services. Check"
+                            + " /sys/devices/system/clocksource/clocksource0/current_clocksource and the host's steal;"
+                            + " escalate to the hypervisor or hardware owner. Source: kernel/time/clocksource.c,"
+                            + " Documentation/admin-guide/kernel-parameters.txt (clocksource=, tsc=)."),
+            new Trigger("neighbour-table-overflow", Severity.HIGH,
+                    Pattern.compile("neighbou?r table overflow"),
+                    "The ARP/NDP neighbour table is full: new peers cannot be resolved and their packets are dropped."
+                            + " Raise net.ipv4.neigh.default.gc_thresh3 (and gc_thresh2; net.ipv6.neigh.default.* for"
+                            + " IPv6) above the number of neighbours (`ip neigh | wc -l`). Source:"
+                            + " Documentation/networking/ip-sysctl.rst (neigh/default/gc_thresh3)."),
+            new Trigger("cgroup-fork-rejected", Severity.HIGH,
+                    Pattern.compile("cgroup: fork rejected by pids controller"),
+                    "A cgroup reached its pids.max: fork() and clone() fail with EAGAIN in it. Find the cgroup named"
+                            + " in the line, compare pids.current with pids.max and raise the limit (systemd: TasksMax=)"
+                            + " or stop the task leak. Source: Documentation/admin-guide/cgroup-v1/pids.rst,"
+                            + " Documentation/admin-guide/cgroup-v2.rst (pids.max, pids.events)."),
+            new Trigger("file-max-reached", Severity.HIGH,
+                    Pattern.compile("VFS: file-max limit \\d+ reached"),
+                    "The system-wide file handle limit was hit: open() and socket() fail with ENFILE. Compare"
+                            + " /proc/sys/fs/file-nr with fs.file-max, find the holders (ls /proc/*/fd | wc -l) and raise"
+                            + " fs.file-max if the load is legitimate. Source: fs/file_table.c,"
+                            + " Documentation/admin-guide/sysctl/fs.rst (file-max, file-nr)."),
+            new Trigger("conntrack-table-full", Severity.HIGH,
+                    Pattern.compile("nf_conntrack: table full, dropping packet"),
+                    "The connection tracking table is full: new connections are dropped. Compare"
+                            + " net.netfilter.nf_conntrack_count with nf_conntrack_max and raise the maximum (and"
+                            + " hashsize) or stop tracking the busy flows. Source:"
+                            + " Documentation/networking/nf_conntrack-sysctl.rst."),
+            new Trigger("tcp-out-of-memory", Severity.HIGH,
+                    Pattern.compile("TCP: out of memory -- consider tuning tcp_mem"),
+                    "TCP buffers reached net.ipv4.tcp_mem's limit: sockets are being reset. Compare"
+                            + " /proc/net/sockstat's TCP mem with tcp_mem and find the sockets holding buffers (ss -tm)."
+                            + " Source: Documentation/networking/ip-sysctl.rst (tcp_mem)."),
+            new Trigger("callbacks-suppressed", Severity.LOW,
+                    Pattern.compile("\\S+: \\d+ callbacks suppressed"),
+                    "The kernel rate-limited a burst of messages: the function named here logged this many more lines"
+                            + " than the log shows, so the lines around it are undercounted. Source: lib/ratelimit.c,"
+                            + " Documentation/admin-guide/sysctl/kernel.rst (printk_ratelimit)."));
+
+    /** A pid in brackets or after a colon, a hex word, any number: the parts of a line that vary. */
+    private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]+|\\b[0-9a-f]{8,}\\b");
+    private static final Pattern NUMBER = Pattern.compile("\\d+");
+
+    /**
+     * Lines of a dump that follows a warning (stack frames, registers, module list): the header line is
+     * the warning, the rest would crowd out every other template.
+     */
+    private static final List<String> DUMP_PREFIXES = List.of("Call Trace", "RIP:", "RSP:", "RAX:", "RDX:", "RBP:",
+            "R10:", "R13:", "FS:", "CS:", "CR2:", "Code:", "Modules linked in", "CPU: ", "Hardware name", "Workqueue:",
+            "<TASK>", "</TASK>", "? ", "---[ end trace");
 
     private final double recentSeconds;
+    private final double warningWindowSeconds;
+    private final double warningRecentSeconds;
+    private final int warningRepeatCount;
+    private final int warningMaxListed;
 
     public EscalationScanner(Thresholds thresholds) {
         this.recentSeconds = thresholds.value("escalation", "recent-seconds");
+        this.warningWindowSeconds = thresholds.value("kernel-warnings", "window-seconds");
+        this.warningRecentSeconds = thresholds.value("kernel-warnings", "recent-seconds");
+        this.warningRepeatCount = (int) thresholds.value("kernel-warnings", "repeat-count");
+        this.warningMaxListed = (int) thresholds.value("kernel-warnings", "max-listed");
     }
 
     /**
@@ -147,8 +210,7 @@ public final class EscalationScanner {
                 if (!t.matches(line.text())) {
                     continue;
                 }
-                double age = Double.isNaN(line.secondsSinceBoot()) || Double.isNaN(uptimeSeconds) ? Double.NaN
-                        : Math.max(0, uptimeSeconds - line.secondsSinceBoot());
+                double age = age(line, uptimeSeconds);
                 // Without a timestamp the age is unknown: treat as recent, since it may be.
                 boolean recent = Double.isNaN(age) || age <= recentSeconds;
                 Escalation before = newest.get(t.id());
@@ -162,6 +224,81 @@ public final class EscalationScanner {
         out.sort(Comparator.comparing(Escalation::recent).reversed()
                 .thenComparing(Escalation::severity, Comparator.reverseOrder()));
         return out;
+    }
+
+    /**
+     * Lines at warning level or above, within kernel-warnings.window-seconds (or of unknown age), that no
+     * trigger recognises, folded by template: the most frequent first, at most max-listed of them.
+     */
+    public KernelWarnings warnings(List<KernelLogLine> log, double uptimeSeconds) {
+        if (log == null || log.isEmpty()) {
+            return KernelWarnings.NONE;
+        }
+        boolean levelsKnown = false;
+        Map<String, KernelWarning> byTemplate = new LinkedHashMap<>();
+        for (KernelLogLine line : log) {
+            levelsKnown |= line.level() >= 0;
+            if (!line.warningOrAbove() || isDump(line.text()) || recognised(line.text())) {
+                continue;
+            }
+            double age = age(line, uptimeSeconds);
+            if (!Double.isNaN(age) && age > warningWindowSeconds) {
+                continue;
+            }
+            String template = template(line.text());
+            KernelWarning before = byTemplate.get(template);
+            int count = before == null ? 1 : before.count() + 1;
+            int level = before == null ? line.level() : Math.min(before.level(), line.level());
+            byTemplate.put(template, new KernelWarning(clip(template), clip(line.text()), count, age, level));
+        }
+        if (!levelsKnown) {
+            return new KernelWarnings(List.of(), 0, 0, false, Severity.LOW);
+        }
+        List<KernelWarning> all = new ArrayList<>(byTemplate.values());
+        all.sort(Comparator.comparingInt(KernelWarning::count).reversed()
+                .thenComparing(KernelWarning::level)
+                .thenComparingDouble(w -> Double.isNaN(w.ageSeconds()) ? 0 : w.ageSeconds()));
+        Severity severity = Severity.LOW;
+        for (KernelWarning w : all) {
+            boolean recent = Double.isNaN(w.ageSeconds()) || w.ageSeconds() <= warningRecentSeconds;
+            if (recent && w.count() >= warningRepeatCount) {
+                severity = Severity.MEDIUM;
+            }
+        }
+        List<KernelWarning> shown = all.subList(0, Math.min(warningMaxListed, all.size()));
+        int moreLines = all.subList(shown.size(), all.size()).stream().mapToInt(KernelWarning::count).sum();
+        return new KernelWarnings(shown, all.size() - shown.size(), moreLines, true, severity);
+    }
+
+    /** The line with numbers, hex addresses and pids folded to '#', so repeats of one message group. */
+    static String template(String text) {
+        return NUMBER.matcher(HEX.matcher(text).replaceAll("#")).replaceAll("#");
+    }
+
+    private static boolean recognised(String text) {
+        for (Trigger t : TRIGGERS) {
+            if (t.matches(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDump(String text) {
+        if (text.isEmpty() || Character.isWhitespace(text.charAt(0))) {
+            return true;
+        }
+        for (String p : DUMP_PREFIXES) {
+            if (text.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double age(KernelLogLine line, double uptimeSeconds) {
+        return Double.isNaN(line.secondsSinceBoot()) || Double.isNaN(uptimeSeconds) ? Double.NaN
+                : Math.max(0, uptimeSeconds - line.secondsSinceBoot());
     }
 
     private static String clip(String s) {

@@ -15,6 +15,7 @@ import java.util.List;
  * @param unavailable what could not be measured and why
  * @param notes problems with the collection itself (deadline, cap)
  * @param analysisMicros time the analysis took (for the benchmark and the curious)
+ * @param kernelWarnings kernel log lines at warning level or above that no trigger knows, by template
  */
 public record Report(
         String host,
@@ -31,5 +32,15 @@ public record Report(
         Instant collectedAt,
         double windowSeconds,
         long collectionMillis,
-        long analysisMicros) {
+        long analysisMicros,
+        KernelWarnings kernelWarnings) {
+
+    /** A report without other kernel warnings (none seen, or made before they were listed). */
+    public Report(String host, Severity severity, String headline, List<String> immediateActions, Vitals vitals,
+            List<Finding> findings, List<Escalation> escalations, List<Unmeasured> unavailable, List<String> notes,
+            String hostname, String kernel, Instant collectedAt, double windowSeconds, long collectionMillis,
+            long analysisMicros) {
+        this(host, severity, headline, immediateActions, vitals, findings, escalations, unavailable, notes, hostname,
+                kernel, collectedAt, windowSeconds, collectionMillis, analysisMicros, KernelWarnings.NONE);
+    }
 }

@@ -66,6 +66,20 @@ public final class ReportJson {
             o.put("count", e.count());
             o.put("advice", e.advice());
         }
+        ObjectNode other = root.putObject("otherKernelWarnings");
+        ArrayNode shown = other.putArray("templates");
+        for (KernelWarning w : r.kernelWarnings().shown()) {
+            ObjectNode o = shown.addObject();
+            o.put("template", w.template());
+            o.put("line", w.line());
+            o.put("level", w.levelName());
+            o.put("count", w.count());
+            number(o, "ageSeconds", w.ageSeconds());
+        }
+        other.put("moreTemplates", r.kernelWarnings().moreTemplates());
+        other.put("moreLines", r.kernelWarnings().moreLines());
+        other.put("levelsKnown", r.kernelWarnings().levelsKnown());
+        other.put("severity", r.kernelWarnings().severity().name());
         ArrayNode unavailable = root.putArray("unavailable");
         for (Unmeasured u : r.unavailable()) {
             unavailable.addObject().put("probe", u.probe()).put("reason", u.reason());

@@ -3,6 +3,7 @@ package io.triagebot.cli;
 import io.triagebot.analysis.Escalation;
 import io.triagebot.analysis.Finding;
 import io.triagebot.analysis.Format;
+import io.triagebot.analysis.KernelWarning;
 import io.triagebot.analysis.Report;
 import io.triagebot.analysis.RunbookSuggestion;
 import io.triagebot.analysis.Unmeasured;
@@ -77,6 +78,17 @@ final class TerminalRenderer {
                 if (e.recent()) {
                     s.append("      ").append(e.advice()).append('\n');
                 }
+            }
+        }
+        if (!r.kernelWarnings().isEmpty()) {
+            s.append('\n').append(colour.heading("OTHER KERNEL WARNINGS")).append('\n');
+            for (KernelWarning w : r.kernelWarnings().shown()) {
+                s.append("  [").append(w.levelName()).append("] ").append(w.count()).append(" x, newest ")
+                        .append(Format.duration(w.ageSeconds())).append(" ago: ").append(clean(w.line())).append('\n');
+            }
+            if (r.kernelWarnings().moreTemplates() > 0) {
+                s.append("  ... ").append(r.kernelWarnings().moreTemplates()).append(" more (")
+                        .append(r.kernelWarnings().moreLines()).append(" lines)\n");
             }
         }
         if (!r.unavailable().isEmpty() || !r.notes().isEmpty()) {

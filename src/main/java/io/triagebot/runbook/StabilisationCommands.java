@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <tr><th>program</th><th>allowed forms</th></tr>
  * <tr><td>{@code sysctl}</td><td>{@code -n NAME...} (read) or {@code -w NAME=VALUE...} (write); NAME is literal
  *     (a parameter can never choose which setting is written) and writable names are {@code vm.*} (but not
- *     {@code vm.panic_on_oom}), {@code net.core.*}, {@code net.ipv4.tcp_*}, {@code kernel.numa_balancing}</td></tr>
+ *     {@code vm.panic_on_oom}), {@code net.core.*}, {@code net.ipv4.tcp_*}, {@code kernel.numa_balancing}, and the capacity limits
+ *     {@code kernel.pid_max} and {@code fs.file-max}</td></tr>
  * <tr><td>{@code tee}</td><td>{@code tee PATH} with the value on standard input ({@code input}); PATH is one of
  *     the writable kernel files below; no options</td></tr>
  * <tr><td>{@code cat}</td><td>{@code cat PATH...} under /proc or /sys; no options</td></tr>
@@ -68,9 +69,10 @@ final class StabilisationCommands {
             Pattern.compile("/proc/irq/" + COMPONENT + "/smp_affinity(_list)?"),
             Pattern.compile("/sys/class/net/" + COMPONENT + "/queues/" + COMPONENT + "/(rps_cpus|rps_flow_cnt|xps_cpus)"),
             Pattern.compile("/proc/" + COMPONENT + "/oom_score_adj"));
-    private static final Pattern SYSCTL_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)+");
+    // Components may hold a hyphen (fs.file-max, kernel.threads-max) but never start with one.
+    private static final Pattern SYSCTL_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z0-9_][a-z0-9_-]*)+");
     private static final List<String> WRITABLE_SYSCTL_PREFIXES = List.of("vm.", "net.core.", "net.ipv4.tcp_");
-    private static final Set<String> WRITABLE_SYSCTLS = Set.of("kernel.numa_balancing");
+    private static final Set<String> WRITABLE_SYSCTLS = Set.of("kernel.numa_balancing", "kernel.pid_max", "fs.file-max");
     private static final Set<String> UNWRITABLE_SYSCTLS = Set.of("vm.panic_on_oom");
     private static final Set<String> UNIT_PROPERTIES = Set.of("CPUQuota", "CPUWeight", "MemoryHigh", "IOWeight",
             "IOReadBandwidthMax", "IOWriteBandwidthMax");
@@ -80,7 +82,7 @@ final class StabilisationCommands {
     private static final Map<String, String> PROGRAMS = new LinkedHashMap<>();
 
     static {
-        PROGRAMS.put("sysctl", "sysctl -n NAME... | sysctl -w NAME=VALUE... (literal names: vm.*, net.core.*, net.ipv4.tcp_*, kernel.numa_balancing)");
+        PROGRAMS.put("sysctl", "sysctl -n NAME... | sysctl -w NAME=VALUE... (literal names: vm.*, net.core.*, net.ipv4.tcp_*, kernel.numa_balancing, kernel.pid_max, fs.file-max)");
         PROGRAMS.put("tee", "tee PATH, value on stdin (THP, block queue, IRQ affinity, RPS/XPS, oom_score_adj, /proc/sys files)");
         PROGRAMS.put("cat", "cat PATH... under /proc or /sys");
         PROGRAMS.put("test", "test -e|-f|-d|-r|-w PATH under /proc, /sys or /run/systemd");
@@ -179,7 +181,7 @@ final class StabilisationCommands {
                 }
                 if (!writableSysctl(name)) {
                     return "'" + name + "' is not a writable stabilisation sysctl (vm.*, net.core.*, net.ipv4.tcp_*,"
-                            + " kernel.numa_balancing)";
+                            + " kernel.numa_balancing, kernel.pid_max, fs.file-max)";
                 }
             }
             return null;

@@ -11,6 +11,8 @@ import com.slack.api.model.block.LayoutBlock;
 import io.triagebot.analysis.Escalation;
 import io.triagebot.analysis.Finding;
 import io.triagebot.analysis.Format;
+import io.triagebot.analysis.KernelWarning;
+import io.triagebot.analysis.KernelWarnings;
 import io.triagebot.analysis.Report;
 import io.triagebot.analysis.RunbookSuggestion;
 import io.triagebot.analysis.Severity;
@@ -69,6 +71,10 @@ public final class SlackReportRenderer {
         if (!r.escalations().isEmpty()) {
             blocks.add(divider());
             sections(blocks, escalations(r.escalations()));
+        }
+        if (!r.kernelWarnings().isEmpty()) {
+            blocks.add(divider());
+            sections(blocks, kernelWarnings(r.kernelWarnings()));
         }
         if (!r.unavailable().isEmpty() || !r.notes().isEmpty()) {
             blocks.add(divider());
@@ -149,6 +155,19 @@ public final class SlackReportRenderer {
             if (e.recent()) {
                 s.append("\n   ").append(Mrkdwn.escape(e.advice()));
             }
+        }
+        return s.toString();
+    }
+
+    private static String kernelWarnings(KernelWarnings warnings) {
+        StringBuilder s = new StringBuilder("*Other kernel warnings*");
+        for (KernelWarning w : warnings.shown()) {
+            s.append("\n• ").append(w.levelName()).append(", ").append(w.count()).append(" x, newest ")
+                    .append(Format.duration(w.ageSeconds())).append(" ago: ").append(Mrkdwn.code(w.line()));
+        }
+        if (warnings.moreTemplates() > 0) {
+            s.append("\n• ").append(warnings.moreTemplates()).append(" more (").append(warnings.moreLines())
+                    .append(" lines)");
         }
         return s.toString();
     }

@@ -164,7 +164,7 @@ final class IoNetFormats {
     }
 
     /** The kernel prints addresses as host-order hex words; turn IPv4 into dotted form. */
-    private static String address(String hex) {
+    static String address(String hex) {
         if (hex.length() == 8) {
             long v = Numbers.parseHex(hex);
             if (v == Numbers.MISSING) {

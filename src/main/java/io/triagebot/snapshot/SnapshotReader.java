@@ -66,7 +66,7 @@ public final class SnapshotReader {
 
     private static Gauges gauges(RawSnapshot raw, CgroupFormats cgroups) {
         Map<String, String> sysctls = new TreeMap<>();
-        for (String probe : List.of("vm-sysctl", "net-sysctl", "sched-sysctl")) {
+        for (String probe : List.of("vm-sysctl", "net-sysctl", "sched-sysctl", "resource-sysctl")) {
             files(raw, probe, 0).forEach((path, lines) -> {
                 if (!lines.isEmpty() && path.startsWith("/proc/sys/")) {
                     sysctls.put(path.substring("/proc/sys/".length()), lines.get(0).strip());
@@ -114,7 +114,22 @@ public final class SnapshotReader {
                 orEmpty(parse(raw, "process-swap", 0, ProcessFormats::swapKb)),
                 irqAffinity,
                 governors,
-                lines(raw, "lock-stat", 0));
+                lines(raw, "lock-stat", 0),
+                software(raw),
+                ResourceFormats.processCgroups(lines(raw, "process-cgroups", 0)));
+    }
+
+    private static SoftwareResources software(RawSnapshot raw) {
+        return new SoftwareResources(
+                ResourceFormats.cgroupPids(ResourceFormats.pids(files(raw, "cgroup-pids", 0)),
+                        ResourceFormats.pids(files(raw, "cgroup-pids", 1))),
+                ResourceFormats.openFds(lines(raw, "open-fds", 0)), truncated(raw, "open-fds"),
+                ResourceFormats.fdSoftLimits(lines(raw, "fd-limits", 0)),
+                ResourceFormats.tcpSockets(lines(raw, "tcp-sockets", 0)), truncated(raw, "tcp-sockets"));
+    }
+
+    private static boolean truncated(RawSnapshot raw, String probe) {
+        return raw.reading(probe).map(ProbeReading::truncated).orElse(false);
     }
 
     private static List<BlockQueue> blockQueues(Map<String, List<String>> files) {

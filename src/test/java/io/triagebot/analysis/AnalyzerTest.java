@@ -41,7 +41,8 @@ class AnalyzerTest {
         }
         assertEquals(Set.of("swap-death-spiral", "numa-thrashing", "interrupt-storm", "context-switch-explosion",
                 "page-cache-pressure", "tcp-collapse", "lock-convoy", "cpu-saturation", "io-stall", "memory-pressure",
-                "oom-kill", "thp-compaction-stall", "cgroup-cpu-throttling", "softirq-imbalance"), ids);
+                "oom-kill", "thp-compaction-stall", "cgroup-cpu-throttling", "softirq-imbalance", "pid-exhaustion",
+                "fd-exhaustion", "ephemeral-port-exhaustion"), ids);
     }
 
     /** Every detector reads only thresholds that exist (a missing key throws IllegalStateException). */

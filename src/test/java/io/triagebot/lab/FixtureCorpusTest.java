@@ -390,6 +390,34 @@ class FixtureCorpusTest {
                     assertEquals(e.get("first-pattern"), r.findings().get(0).pattern(), f + ": " + summary(r));
                 }));
             }
+            if (e.containsKey("other-kernel-warning")) {
+                tests.add(DynamicTest.dynamicTest("other kernel warning " + e.get("other-kernel-warning"), () -> {
+                    Report r = replay(f).report();
+                    String template = e.get("other-kernel-warning").toString();
+                    assertTrue(r.kernelWarnings().shown().stream()
+                            .anyMatch(w -> w.template().contains(template) && w.count() >= 2),
+                            f + ": no repeated warning '" + template + "' in " + r.kernelWarnings());
+                    assertTrue(r.severity().atLeast(Severity.MEDIUM), f + ": " + summary(r));
+                }));
+            }
+            if (e.containsKey("in-first-three")) {
+                // For conditions on a shared machine whose other load may rank first: the cause must still
+                // be among the first three findings.
+                tests.add(DynamicTest.dynamicTest("first three findings include " + e.get("in-first-three"), () -> {
+                    Report r = replay(f).report();
+                    List<String> top = r.findings().stream().limit(3).map(Finding::pattern).toList();
+                    assertTrue(top.contains(e.get("in-first-three")), f + ": " + summary(r));
+                }));
+            }
+            if (e.containsKey("absent-patterns")) {
+                tests.add(DynamicTest.dynamicTest("no finding of " + e.get("absent-patterns"), () -> {
+                    Report r = replay(f).report();
+                    for (Object p : list(e.get("absent-patterns"))) {
+                        assertTrue(r.findings().stream().noneMatch(x -> x.pattern().equals(p)),
+                                f + ": " + p + " claimed without its evidence; " + summary(r));
+                    }
+                }));
+            }
             if (e.containsKey("names-port")) {
                 tests.add(DynamicTest.dynamicTest("first finding names port " + e.get("names-port"), () -> {
                     Report r = replay(f).report();

@@ -27,8 +27,9 @@ class ProbeCatalogLoaderTest {
         }
         assertEquals(ProbeKind.COUNTER, catalog.find("vmstat").orElseThrow().kind());
         assertEquals(ProbeKind.GAUGE, catalog.find("meminfo").orElseThrow().kind());
-        assertEquals(List.of("dmesg"), catalog.find("kernel-log").orElseThrow().commands().get(0));
-        assertEquals("journalctl", catalog.find("kernel-log").orElseThrow().commands().get(1).get(0));
+        assertEquals(List.of("dmesg", "-x"), catalog.find("kernel-log").orElseThrow().commands().get(0));
+        assertEquals(List.of("dmesg", "-r"), catalog.find("kernel-log").orElseThrow().commands().get(1));
+        assertEquals("journalctl", catalog.find("kernel-log").orElseThrow().commands().get(2).get(0));
     }
 
     @Test

@@ -67,7 +67,9 @@ class DetectorSuggestionsTest {
             Map.entry("tcp-buffers", Set.of("rmem", "wmem")),
             Map.entry("congestion-control", Set.of("algorithm")),
             Map.entry("irq-affinity", Set.of("irq", "cpus")),
-            Map.entry("rps-mask", Set.of("interface", "queue", "mask"))));
+            Map.entry("rps-mask", Set.of("interface", "queue", "mask")),
+            Map.entry("pid-max", Set.of("value")),
+            Map.entry("file-max", Set.of("value"))));
 
     static RunbookCatalog catalog;
 
@@ -119,6 +121,8 @@ class DetectorSuggestionsTest {
         samples.put("congestion-control", Map.of("algorithm", "bbr"));
         samples.put("irq-affinity", Map.of("irq", "24", "cpus", "1-3"));
         samples.put("rps-mask", Map.of("interface", "eth0", "queue", "rx-0", "mask", "e"));
+        samples.put("pid-max", Map.of("value", "65536"));
+        samples.put("file-max", Map.of("value", "4932572"));
         samples.put("unit-memory-high", Map.of("unit", "system-getty\\x2dstatic.slice", "cgroup",
                 "/system.slice/system-getty\\x2dstatic.slice", "limit", "461M"));
         assertEquals(SUGGESTED.keySet(), new TreeSet<>(samples.keySet()));

@@ -201,7 +201,9 @@ class ResolvedActionTest {
         for (Runbook r : catalog.runbooks()) {
             for (String pattern : r.patterns()) {
                 if (r.expectationFor(pattern).isEmpty()) {
-                    assertTrue(java.util.Set.of("renice", "taskset", "oom-score-adj", "congestion-control").contains(r.id()),
+                    // pid-max, file-max: no verification metric counts tasks or file handles yet.
+                    assertTrue(java.util.Set.of("renice", "taskset", "oom-score-adj", "congestion-control", "pid-max",
+                            "file-max").contains(r.id()),
                             r.id() + " has no expected metric for " + pattern);
                 }
             }

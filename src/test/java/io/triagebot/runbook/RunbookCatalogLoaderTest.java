@@ -21,12 +21,13 @@ class RunbookCatalogLoaderTest {
 
     static final Set<String> PATTERNS = Set.of("swap-death-spiral", "numa-thrashing", "interrupt-storm",
             "context-switch-explosion", "page-cache-pressure", "tcp-collapse", "lock-convoy", "cpu-saturation", "io-stall",
-            "memory-pressure", "oom-kill", "thp-compaction-stall", "cgroup-cpu-throttling", "softirq-imbalance");
+            "memory-pressure", "oom-kill", "thp-compaction-stall", "cgroup-cpu-throttling", "softirq-imbalance",
+            "pid-exhaustion", "fd-exhaustion", "ephemeral-port-exhaustion");
 
     @Test
     void everyShippedRunbookLoads() throws Exception {
         RunbookCatalog catalog = RunbookCatalogLoader.loadBuiltIn();
-        assertEquals(21, catalog.runbooks().size(), catalog.ids().toString());
+        assertEquals(23, catalog.runbooks().size(), catalog.ids().toString());
         for (Runbook r : catalog.runbooks()) {
             assertTrue(r.source().matches("runbooks/(cpu|memory|io|network)\\.yaml:\\d+"), r.source());
             assertFalse(r.title().isBlank());
@@ -47,7 +48,7 @@ class RunbookCatalogLoaderTest {
     }
 
     @Test
-    void knownPatternsAreTheFourteenTheDetectorsReport() {
+    void knownPatternsAreTheSeventeenTheDetectorsReport() {
         assertEquals(PATTERNS, RunbookCatalogLoader.knownPatterns());
     }
 
@@ -57,6 +58,8 @@ class RunbookCatalogLoaderTest {
         RunbookCatalogLoader.loadBuiltIn().runbooks().forEach(r -> covered.addAll(r.patterns()));
         Set<String> expected = new TreeSet<>(PATTERNS);
         expected.remove("lock-convoy"); // no generic kernel knob: reduce workers or restart the holder
+        // ip_local_port_range is two numbers in one sysctl, which the capture types cannot restore yet.
+        expected.remove("ephemeral-port-exhaustion");
         assertEquals(expected, covered);
     }
 

@@ -40,6 +40,23 @@ class SlackReportRendererTest {
     }
 
     @Test
+    void otherKernelWarningsAreListedEscapedWithHowManyMore() {
+        var host = io.triagebot.testsupport.SyntheticHost.idle(2).uptime(10_000);
+        for (int i = 0; i < 12; i++) {
+            host.kernelLogUntimed("kern  :warn  : [ 9990.000000] drv" + (char) ('a' + i) + ": <!channel> ring " + i + " stalled");
+        }
+        host.kernelLogUntimed("kern  :warn  : [ 9995.000000] drva: <!channel> ring 99 stalled");
+        Report r = new io.triagebot.analysis.Analyzer(io.triagebot.analysis.detectors.Detectors.standard(),
+                io.triagebot.analysis.Thresholds.builtIn()).analyze(host.snapshot());
+        String all = text(renderer.render(r));
+        assertTrue(all.contains("*Other kernel warnings*"), all);
+        assertFalse(all.contains("<!channel>"), all);
+        assertTrue(all.contains("&lt;!channel&gt;"), all);
+        assertTrue(all.contains("2 more (2 lines)"), all);
+        assertEquals(Severity.MEDIUM, r.severity(), "drva repeated within 10 minutes");
+    }
+
+    @Test
     void severityComesFirst() {
         List<SlackMessage> messages = renderer.render(report(Severity.CRITICAL, List.of(
                 finding("swap-death-spiral", "swap storm", "swap-in 4,200 pages/s")), List.of()));

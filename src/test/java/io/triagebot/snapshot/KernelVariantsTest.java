@@ -1,6 +1,7 @@
 package io.triagebot.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -231,6 +232,42 @@ class KernelVariantsTest {
         assertEquals(1234.56789, log.get(0).secondsSinceBoot(), 1e-9);
         assertEquals("nvme0: I/O 12 QID 3 timeout, aborting", log.get(1).text());
         assertTrue(Double.isNaN(log.get(2).secondsSinceBoot()));
+        assertEquals(-1, log.get(0).level(), "plain dmesg carries no level");
+    }
+
+    @Test
+    void kernelLogLevelsFromDmesgDecoded() {
+        List<KernelLogLine> log = KernelLogFormat.parse(List.of(
+                "kern  :warn  : [ 1234.567890] neighbour: arp_cache: neighbor table overflow!",
+                "user  :warn  : [ 1235.000000] mydrv: ring 3 stalled [triagebot-lab:42]",
+                "kern  :info  : [ 1236.000000] EXT4-fs (vda): mounted filesystem",
+                "kern  :err   : [ 1237.000000] blk_update_request: I/O error, dev sda, sector 1"));
+        assertEquals(4, log.get(0).level());
+        assertEquals("neighbour: arp_cache: neighbor table overflow!", log.get(0).text());
+        assertEquals(1234.56789, log.get(0).secondsSinceBoot(), 1e-9);
+        assertEquals(4, log.get(1).level(), "a program's warning (util-linux -r would print it as <5>)");
+        assertFalse(log.get(2).warningOrAbove());
+        assertEquals(3, log.get(3).level());
+        assertEquals("blk_update_request: I/O error, dev sda, sector 1", log.get(3).text());
+    }
+
+    @Test
+    void kernelLogLevelsFromDmesgRaw() {
+        // dmesg -r: <facility * 8 + level>; lines written to /dev/kmsg by a program get facility user (1).
+        List<KernelLogLine> log = KernelLogFormat.parse(List.of(
+                "<4>[ 1234.567890] neighbour: arp_cache: neighbor table overflow!",
+                "<12>[ 1235.000000] mydrv: ring 3 stalled [triagebot-lab:42]",
+                "<6>[ 1236.000000] EXT4-fs (vda): mounted filesystem",
+                "<3>a line without a timestamp"));
+        assertEquals(4, log.get(0).level());
+        assertEquals("neighbour: arp_cache: neighbor table overflow!", log.get(0).text());
+        assertEquals(1234.56789, log.get(0).secondsSinceBoot(), 1e-9);
+        assertEquals(4, log.get(1).level());
+        assertTrue(log.get(1).warningOrAbove());
+        assertFalse(log.get(2).warningOrAbove());
+        assertEquals(3, log.get(3).level());
+        assertEquals("a line without a timestamp", log.get(3).text());
+        assertTrue(Double.isNaN(log.get(3).secondsSinceBoot()));
     }
 
     @Test

@@ -290,6 +290,10 @@ public final class SyntheticHost {
         h.kernelLog(9_999, "irq 24: nobody cared (try booting with the \"irqpoll\" option)");
         h.kernelLog(9_999, "INFO: task hog:3001 blocked for more than 120 seconds.");
         h.gaugeFile("/proc/lock_stat", lockStatSample());
+        h.sysctl("kernel/pid_max", "200").sysctl("fs/file-nr", "99000\t0\t100000").sysctl("fs/file-max", "100000");
+        h.sysctl("net/ipv4/ip_local_port_range", "40000\t40001");
+        h.command("tcp-sockets", "   0: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 00:00000000 00000000 0 0 0\n"
+                + "   1: 0100007F:9C41 0100007F:1F90 01 00000000:00000000 00:00000000 00000000 0 0 0\n", null);
         return h;
     }
 

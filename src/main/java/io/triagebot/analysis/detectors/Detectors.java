@@ -24,6 +24,9 @@ public final class Detectors {
                 new InterruptStormDetector(),
                 new SoftirqImbalanceDetector(),
                 new IoStallDetector(),
-                new TcpCollapseDetector());
+                new TcpCollapseDetector(),
+                new PidExhaustionDetector(),
+                new FdExhaustionDetector(),
+                new EphemeralPortExhaustionDetector());
     }
 }
