@@ -17,6 +17,7 @@ import io.triagebot.probe.ScriptRunner;
 import io.triagebot.probe.TargetConnector;
 import io.triagebot.ssh.SshTargetConnector;
 import io.triagebot.testsupport.CliRun;
+import io.triagebot.testsupport.TestLoads;
 import io.triagebot.testsupport.TestSshd;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -139,7 +140,7 @@ class DeepDiveLiveIT {
     void stopLoads() throws Exception {
         // Every process of a load carries this run's marker in its environment: exactly ours, whatever
         // forked, re-parented or changed its session.
-        killMarked();
+        LOADS.killAll();
         for (Process p : loads) {
             p.waitFor(10, TimeUnit.SECONDS);
         }
@@ -476,38 +477,15 @@ class DeepDiveLiveIT {
     }
 
     private void startLoad(String command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put(LOAD_MARKER, MARKER_VALUE);
-        loads.add(pb.start());
+        loads.add(LOADS.start(command));
     }
 
-    private static final String LOAD_MARKER = "TRIAGEBOT_DEEP_TEST_LOAD";
-    private static final String MARKER_VALUE = OWNER + "-" + System.nanoTime();
-
-    /** SIGKILL to every process whose environment carries this run's load marker. */
-    private static void killMarked() {
-        String marker = LOAD_MARKER + "=" + MARKER_VALUE;
-        for (int round = 0; round < 3; round++) { // a fork between listing and killing is caught next round
-            ProcessHandle.allProcesses().forEach(h -> {
-                try {
-                    String env = Files.readString(Path.of("/proc", Long.toString(h.pid()), "environ"),
-                            StandardCharsets.ISO_8859_1);
-                    if (("\0" + env).contains("\0" + marker + "\0")) {
-                        h.destroyForcibly();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // gone, or not readable
-                }
-            });
-        }
-    }
+    private static final TestLoads LOADS = new TestLoads(OWNER);
 
     private static void awaitProcesses(String comm, int count) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            if (processesNamed(comm).size() >= count) {
+            if (TestLoads.processesNamed(comm).size() >= count) {
                 return;
             }
             Thread.sleep(100); // polling a condition, bounded by the deadline
@@ -517,11 +495,11 @@ class DeepDiveLiveIT {
 
     private static void awaitNoStressNg() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline && !(processesNamed("stress-ng").isEmpty() && processesNamed("pingpong").isEmpty())) {
+        while (System.nanoTime() < deadline && !(TestLoads.processesNamed("stress-ng").isEmpty() && TestLoads.processesNamed("pingpong").isEmpty())) {
             Thread.sleep(100);
         }
-        assertEquals(List.of(), processesNamed("stress-ng"), "stress-ng survived its test");
-        assertEquals(List.of(), processesNamed("pingpong"), "the ping-pong survived its test");
+        assertEquals(List.of(), TestLoads.processesNamed("stress-ng"), "stress-ng survived its test");
+        assertEquals(List.of(), TestLoads.processesNamed("pingpong"), "the ping-pong survived its test");
     }
 
     /**
@@ -619,21 +597,6 @@ class DeepDiveLiveIT {
             }
         });
         return found;
-    }
-
-    private static List<Long> processesNamed(String prefix) {
-        List<Long> out = new ArrayList<>();
-        ProcessHandle.allProcesses().forEach(h -> {
-            try {
-                String comm = Files.readString(Path.of("/proc", Long.toString(h.pid()), "comm")).strip();
-                if (comm.startsWith(prefix)) {
-                    out.add(h.pid());
-                }
-            } catch (IOException | RuntimeException e) {
-                // gone
-            }
-        });
-        return out;
     }
 
     private static boolean onPath(String name) {

@@ -16,6 +16,7 @@ import io.triagebot.testsupport.BotHarness;
 import io.triagebot.testsupport.FakeSlackApi;
 import io.triagebot.testsupport.RecordedCondition;
 import io.triagebot.testsupport.SignedSlackRequests;
+import io.triagebot.testsupport.TestLoads;
 import io.triagebot.testsupport.TestSshd;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -53,8 +54,7 @@ class DeepDiveButtonIT {
     static final String SECOND = "U0SECOND";
     static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final String OWNER = Long.toString(ProcessHandle.current().pid());
-    private static final String LOAD_MARKER = "TRIAGEBOT_DEEP_BUTTON_LOAD";
-    private static final String MARKER_VALUE = OWNER + "-" + System.nanoTime();
+    private static final TestLoads LOADS = new TestLoads(OWNER);
 
     @TempDir
     Path dir;
@@ -94,7 +94,7 @@ class DeepDiveButtonIT {
     @AfterEach
     void stop() throws Exception {
         try {
-            killMarked();
+            LOADS.killAll();
             for (Process p : loads) {
                 p.waitFor(10, TimeUnit.SECONDS);
             }
@@ -299,52 +299,15 @@ class DeepDiveButtonIT {
     }
 
     private void startLoad(String command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("setsid", "sh", "-c", command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put(LOAD_MARKER, MARKER_VALUE);
-        loads.add(pb.start());
-    }
-
-    /** SIGKILL to every process whose environment carries this run's load marker: exactly ours. */
-    private static void killMarked() {
-        String marker = LOAD_MARKER + "=" + MARKER_VALUE;
-        for (int round = 0; round < 3; round++) { // a fork between listing and killing is caught next round
-            ProcessHandle.allProcesses().forEach(h -> {
-                try {
-                    String env = Files.readString(Path.of("/proc", Long.toString(h.pid()), "environ"),
-                            StandardCharsets.ISO_8859_1);
-                    if (("\0" + env).contains("\0" + marker + "\0")) {
-                        h.destroyForcibly();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // gone, or not readable
-                }
-            });
-        }
+        loads.add(LOADS.start(command));
     }
 
     private static void awaitProcesses(String comm, int count) throws Exception {
-        await(() -> processesNamed(comm).size() >= count, 30, comm + " x" + count + " started");
+        await(() -> TestLoads.processesNamed(comm).size() >= count, 30, comm + " x" + count + " started");
     }
 
     private static void awaitNoStressNg() throws Exception {
-        await(() -> processesNamed("stress-ng").isEmpty(), 20, "stress-ng gone after its test");
-    }
-
-    private static List<Long> processesNamed(String prefix) {
-        List<Long> out = new ArrayList<>();
-        ProcessHandle.allProcesses().forEach(h -> {
-            try {
-                String comm = Files.readString(Path.of("/proc", Long.toString(h.pid()), "comm")).strip();
-                if (comm.startsWith(prefix)) {
-                    out.add(h.pid());
-                }
-            } catch (IOException | RuntimeException e) {
-                // gone
-            }
-        });
-        return out;
+        await(() -> TestLoads.processesNamed("stress-ng").isEmpty(), 20, "stress-ng gone after its test");
     }
 
     private static boolean onPath(String binary) {
