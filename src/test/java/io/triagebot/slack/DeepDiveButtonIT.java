@@ -268,21 +268,15 @@ class DeepDiveButtonIT {
     }
 
     private List<String> ephemeralTo(String user) {
-        return slack.calls("chat.postEphemeral").stream().filter(m -> user.equals(m.get("user")))
-                .map(m -> m.getOrDefault("text", "") + blocks(m)).toList();
+        return SlackBlocks.ephemeralTo(slack, user);
     }
 
     private static String blocks(Map<String, String> call) {
-        return SlackBlocks.readable(call.getOrDefault("blocks", ""));
+        return SlackBlocks.blocks(call);
     }
 
     private long count(IncidentId incident, EventType type) {
-        try {
-            return harness.bot().incidents().store().timeline(incident).stream().map(TimelineEvent::type)
-                    .filter(type::equals).count();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return harness.count(incident, type);
     }
 
     @FunctionalInterface

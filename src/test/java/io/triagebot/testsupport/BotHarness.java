@@ -5,11 +5,15 @@ import io.triagebot.triage.Triage;
 import java.util.function.Function;
 
 import io.triagebot.config.BotConfig;
+import io.triagebot.incident.EventType;
+import io.triagebot.incident.IncidentId;
+import io.triagebot.incident.TimelineEvent;
 import io.triagebot.probe.CollectorSettings;
 import io.triagebot.probe.RunLimits;
 import io.triagebot.slack.SlackBot;
 import io.triagebot.store.Database;
 import io.triagebot.store.DatabaseSettings;
+import io.triagebot.store.StoreException;
 import io.triagebot.triage.TriageService;
 import io.triagebot.triage.TriageSetup;
 import java.net.URI;
@@ -103,6 +107,16 @@ public final class BotHarness implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** How many events of {@code type} the incident's timeline holds. */
+    public long count(IncidentId incident, EventType type) {
+        try {
+            return bot.incidents().store().timeline(incident).stream().map(TimelineEvent::type)
+                    .filter(type::equals).count();
+        } catch (StoreException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
